@@ -1,0 +1,55 @@
+# Interview Analyzer. `make run` serves the product; `make test` runs the whole test suite.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test test-sqlite test-postgres lint format bench lock clean
+
+install: $(STAMP) .env
+
+# Reinstalls only when the lock changes; pip installs exactly the locked versions.
+$(STAMP): requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --no-deps -r requirements.lock
+	$(BIN)/python -m pip check
+	@touch $@
+
+.env:
+	@sed "s/^SECRET_KEY=.*/SECRET_KEY=$$(LC_ALL=C tr -dc 'a-zA-Z0-9' </dev/urandom | head -c 50)/" \
+		.env.example > .env
+	@echo "created .env for local development (DEBUG on, random SECRET_KEY)"
+
+run: install
+	@mkdir -p var
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py demo_admin
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# The whole suite on SQLite, then again on PostgreSQL (started by tools/postgres.sh).
+test: install test-sqlite test-postgres
+
+test-sqlite:
+	DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(BIN)/pytest
+
+test-postgres:
+	DATABASE_URL=$$(tools/postgres.sh) $(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install
+	DATABASE_URL=$$(tools/postgres.sh) $(BIN)/python -m bench
+
+lock:
+	$(BIN)/uv pip compile pyproject.toml --extra dev -o requirements.lock --python-version 3.11
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache
