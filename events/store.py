@@ -1,4 +1,6 @@
-"""The event store port. Backends: `SqlEventStore` (events.sql_store), `EsdbEventStore` (events.esdb_store).
+"""The event store port.
+
+Backends: `SqlEventStore` (events.sql_store) and `EsdbEventStore` (events.esdb_store).
 
 Contract (checked by tests/events/contract.py against every backend):
 
@@ -199,9 +201,7 @@ class EventStore(abc.ABC):
     ) -> list[RecordedEvent]: ...
 
 
-def check_expected_version(
-    stream: str, expected: ExpectedVersion, actual: int | None
-) -> None:
+def check_expected_version(stream: str, expected: ExpectedVersion, actual: int | None) -> None:
     """Raise ConcurrencyError unless a stream at `actual` (None: absent) satisfies `expected`."""
     if expected is ANY:
         return
@@ -216,4 +216,3 @@ def check_expected_version(
 def next_versions(actual: int | None, count: int) -> range:
     start = 0 if actual is None else actual + 1
     return range(start, start + count)
-

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "events.apps.EventsConfig",
+    "interview_analyzer.apps.InterviewAnalyzerConfig",
 ]
 
 MIDDLEWARE = [

@@ -165,7 +165,11 @@ class EventStoreContract:
         assert recorded.causation_id == causation
         assert abs((recorded.occurred_at - event.occurred_at).total_seconds()) < 0.001
         assert recorded.recorded_at >= recorded.occurred_at.replace(microsecond=0)
-        assert recorded.data == {"name": "Demo", "slug": "demo", "domain_keywords": ["Jira", "Scrum"]}
+        assert recorded.data == {
+            "name": "Demo",
+            "slug": "demo",
+            "domain_keywords": ["Jira", "Scrum"],
+        }
 
     def test_a_stream_reads_in_version_order_from_a_version_with_a_limit(self, store):
         stream = project_stream()

@@ -58,7 +58,10 @@ def test_it_upcasts_events_recorded_under_an_old_schema():
 )
 def test_postgresql_refuses_to_change_or_remove_events(statement):
     SqlEventStore().append(project_stream(), [project_created()], NO_STREAM)
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(statement)
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(statement)
     assert StoredEvent.objects.count() == 1
