@@ -1,9 +1,10 @@
 """The event store in the Django database (SQLite or PostgreSQL)."""
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
-from django.db import DatabaseError, IntegrityError, connections, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connections, transaction
 from django.utils import timezone
 
 from events.envelope import Actor, RecordedEvent, parse_stream
@@ -31,7 +32,7 @@ class SqlEventStore(EventStore):
     ) -> AppendResult:
         category, aggregate_id = parse_stream(stream)
         try:
-            with transaction.atomic(using=self.using):
+            with _unavailable_on_driver_errors(), transaction.atomic(using=self.using):
                 self._serialise_writers()
                 recorded = self._already_recorded(stream, events)
                 if recorded is not None:
@@ -62,10 +63,6 @@ class SqlEventStore(EventStore):
             # Only reachable if another writer slipped past the lock (e.g. a second process on
             # a database without one): the unique (stream, version) key still protects us.
             raise ConcurrencyError(stream, expected_version, self.current_version(stream)) from e
-        except DatabaseError as e:
-            if _is_connection_error(e):
-                raise EventStoreUnavailable(str(e)) from e
-            raise
         return AppendResult(stream, rows[-1].version, tuple(r.position for r in rows))
 
     def _serialise_writers(self) -> None:
@@ -100,22 +97,23 @@ class SqlEventStore(EventStore):
         return AppendResult(stream, max(r.version for r in rows), tuple(r.position for r in rows))
 
     def current_version(self, stream: str) -> int | None:
-        row = (
-            StoredEvent.objects.using(self.using)
-            .filter(stream=stream)
-            .order_by("-version")
-            .values_list("version", flat=True)
-            .first()
-        )
-        return row
+        with _unavailable_on_driver_errors():
+            return (
+                StoredEvent.objects.using(self.using)
+                .filter(stream=stream)
+                .order_by("-version")
+                .values_list("version", flat=True)
+                .first()
+            )
 
     def head_position(self) -> int:
-        last = (
-            StoredEvent.objects.using(self.using)
-            .order_by("-position")
-            .values_list("position", flat=True)
-            .first()
-        )
+        with _unavailable_on_driver_errors():
+            last = (
+                StoredEvent.objects.using(self.using)
+                .order_by("-position")
+                .values_list("position", flat=True)
+                .first()
+            )
         return last or 0
 
     def _read_stream(
@@ -126,7 +124,8 @@ class SqlEventStore(EventStore):
             .filter(stream=stream, version__gte=from_version)
             .order_by("version")
         )
-        return [_to_recorded(r) for r in (rows[:limit] if limit is not None else rows)]
+        with _unavailable_on_driver_errors():
+            return [_to_recorded(r) for r in (rows[:limit] if limit is not None else rows)]
 
     def _read_all(self, after: int, filter: EventFilter, limit: int | None) -> list[RecordedEvent]:
         rows = StoredEvent.objects.using(self.using).filter(position__gt=after)
@@ -135,7 +134,8 @@ class SqlEventStore(EventStore):
         if filter.categories is not None:
             rows = rows.filter(category__in=filter.categories)
         rows = rows.order_by("position")
-        return [_to_recorded(r) for r in (rows[:limit] if limit is not None else rows)]
+        with _unavailable_on_driver_errors():
+            return [_to_recorded(r) for r in (rows[:limit] if limit is not None else rows)]
 
 
 def _to_recorded(row: StoredEvent) -> RecordedEvent:
@@ -157,7 +157,10 @@ def _to_recorded(row: StoredEvent) -> RecordedEvent:
     )
 
 
-def _is_connection_error(error: DatabaseError) -> bool:
-    from django.db import InterfaceError, OperationalError
-
-    return isinstance(error, InterfaceError | OperationalError) and "lock" not in str(error)
+@contextmanager
+def _unavailable_on_driver_errors() -> Iterator[None]:
+    """Translate "cannot talk to the database" (down, restarting, locked past the timeout)."""
+    try:
+        yield
+    except (OperationalError, InterfaceError) as e:
+        raise EventStoreUnavailable(f"event store database unavailable: {e}") from e

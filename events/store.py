@@ -119,6 +119,8 @@ class EventStore(abc.ABC):
         ids = [e.event_id for e in events]
         if len(set(ids)) != len(ids):
             raise DuplicateEventError("the batch repeats an event id")
+        if any(e.occurred_at.tzinfo is None for e in events):
+            raise ValueError("occurred_at must be timezone-aware (UTC)")
         validated = []
         for event in events:
             version, data = catalogue.validate(

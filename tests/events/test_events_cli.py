@@ -1,4 +1,7 @@
 import json
+import os
+import subprocess
+import sys
 from io import StringIO
 
 import pytest
@@ -89,3 +92,18 @@ def test_known_types_are_listed_when_a_type_is_unknown():
     with pytest.raises(CommandError) as error:
         tail("--type", "Nope")
     assert all(name in str(error.value) for name in CATALOGUE)
+
+
+def test_it_reports_an_unreachable_event_store_without_a_traceback():
+    # A real process against a port where nothing listens, as an operator would hit it.
+    result = subprocess.run(
+        [sys.executable, "manage.py", "events", "tail"],
+        env={**os.environ, "DATABASE_URL": "postgres://nobody:x@127.0.0.1:1/nowhere"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "event store database unavailable" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from events.catalogue import CATALOGUE
 from events.envelope import AGGREGATE_TYPES, RecordedEvent, parse_stream
-from events.store import EventFilter, EventStore
+from events.store import EventFilter, EventStore, EventStoreUnavailable
 from events.wiring import get_event_store
 
 PAGE = 1000
@@ -56,10 +56,13 @@ class Command(BaseCommand):
                 raise CommandError(str(e)) from None
         store = get_event_store()
         events = self._events(store, options)
-        for count, event in enumerate(events, start=1):
-            self.stdout.write(_as_json(event) if options["json"] else _as_text(event))
-            if options["limit"] and count >= options["limit"]:
-                break
+        try:
+            for count, event in enumerate(events, start=1):
+                self.stdout.write(_as_json(event) if options["json"] else _as_text(event))
+                if options["limit"] and count >= options["limit"]:
+                    break
+        except EventStoreUnavailable as e:
+            raise CommandError(str(e)) from e
 
     def _events(self, store: EventStore, options: dict[str, Any]) -> Iterator[RecordedEvent]:
         wanted = EventFilter.of(options["types"], options["categories"])
