@@ -10,7 +10,8 @@ Contract (checked by tests/events/contract.py against every backend):
 - Re-appending events whose ids are all already recorded in that stream is a no-op that returns
   the original result, whatever `expected_version` says: a caller that lost the answer to an
   append can safely send it again. An id recorded in another stream, or a batch that is only
-  partly recorded, raises `DuplicateEventError`.
+  partly recorded, raises `DuplicateEventError` (EsdbEventStore cannot see ids of other
+  streams: EventStoreDB has no index for them; see events.esdb_store).
 - Event data is validated against the catalogue before anything is written
   (`EventSchemaError`, `UnknownEventType`).
 - Every recorded event has a global `position`, strictly increasing in commit order. A reader of
