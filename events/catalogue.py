@@ -216,7 +216,22 @@ def validate(
         payload = schema.model_validate(dict(data))
     except ValidationError as e:
         raise EventSchemaError(f"{event_type}: {e}") from e
-    return schema.schema_version, payload.model_dump(mode="json")
+    clean = payload.model_dump(mode="json")
+    if _has_nul(clean):
+        # PostgreSQL cannot store U+0000 in JSON: refuse it alike on every backend, here,
+        # instead of failing deep in a driver.
+        raise EventSchemaError(f"{event_type}: text must not contain NUL characters")
+    return schema.schema_version, clean
+
+
+def _has_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, Mapping):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 # --- Upcasting -------------------------------------------------------------------------------

@@ -130,6 +130,12 @@ class EventStoreContract:
             store.append(stream, [project_created(), bad], NO_STREAM)
         assert store.current_version(stream) is None
 
+    def test_text_with_a_nul_character_is_refused_alike_everywhere(self, store: EventStore):
+        stream = sentence_stream()
+        with pytest.raises(EventSchemaError, match="NUL"):
+            store.append(stream, [sentence_created(text="Jira\x00 rocks.")], NO_STREAM)
+        assert store.current_version(stream) is None
+
     def test_an_unknown_event_type_is_refused(self, store: EventStore):
         with pytest.raises(UnknownEventType):
             store.append(project_stream(), [new_event("ProjectExploded", {})], ANY)
