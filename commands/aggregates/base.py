@@ -163,4 +163,3 @@ class Aggregate:
 
     def _unknown(self, event_type: str) -> ValueError:
         return ValueError(f"{self.aggregate_type} cannot apply {event_type}")
-
