@@ -52,12 +52,12 @@ def create_project(command: CreateProject, repo: Repository) -> CommandResult:
 
 
 def update_project(command: UpdateProject, repo: Repository) -> CommandResult:
-    project = _existing(repo, Project, command.project_id)
-    if (earlier := _earlier_result(repo, project, command)) is not None:
-        return earlier
-    repo.check_version(project, command.expected_version)
-    project.update(name=command.name, domain_keywords=command.domain_keywords, cause=command.cause)
-    return _commit(repo, project, command.expected_version)
+    def decide(project: Project) -> None:
+        project.update(
+            name=command.name, domain_keywords=command.domain_keywords, cause=command.cause
+        )
+
+    return _change(repo, Project, command.project_id, command, decide, command.expected_version)
 
 
 # --- Interview -------------------------------------------------------------------------------
@@ -83,32 +83,30 @@ def create_interview(command: CreateInterview, repo: Repository) -> CommandResul
 
 
 def update_interview_metadata(command: UpdateInterviewMetadata, repo: Repository) -> CommandResult:
-    interview = _existing(repo, Interview, command.interview_id)
-    if (earlier := _earlier_result(repo, interview, command)) is not None:
-        return earlier
-    repo.check_version(interview, command.expected_version)
-    interview.update_metadata(
-        title=command.title,
-        language=command.language,
-        participants=command.participants,
-        recorded_on=command.recorded_on,
-        metadata=command.metadata,
-        cause=command.cause,
-    )
-    return _commit(repo, interview, command.expected_version)
+    def decide(interview: Interview) -> None:
+        interview.update_metadata(
+            title=command.title,
+            language=command.language,
+            participants=command.participants,
+            recorded_on=command.recorded_on,
+            metadata=command.metadata,
+            cause=command.cause,
+        )
+
+    return _change(repo, Interview, command.interview_id, command, decide, command.expected_version)
 
 
 def change_interview_status(command: ChangeInterviewStatus, repo: Repository) -> CommandResult:
-    interview = _existing(repo, Interview, command.interview_id)
-    if (earlier := _earlier_result(repo, interview, command)) is not None:
-        return earlier
-    if command.expected_version is not None:
-        repo.check_version(interview, command.expected_version)
-    elif command.actor.type is ActorType.HUMAN:
+    if command.expected_version is None and command.actor.type is ActorType.HUMAN:
         # People archive what they looked at; the pipeline owns the processing statuses.
         raise InvalidCommand("a person changing an interview's status must give expected_version")
-    interview.change_status(to_status=command.to_status, reason=command.reason, cause=command.cause)
-    return _commit(repo, interview, _loaded_version(interview, command.expected_version))
+
+    def decide(interview: Interview) -> None:
+        interview.change_status(
+            to_status=command.to_status, reason=command.reason, cause=command.cause
+        )
+
+    return _change(repo, Interview, command.interview_id, command, decide, command.expected_version)
 
 
 # --- Sentence --------------------------------------------------------------------------------
@@ -137,72 +135,59 @@ def create_sentence(command: CreateSentence, repo: Repository) -> CommandResult:
 
 
 def record_analysis(command: RecordAnalysis, repo: Repository) -> CommandResult:
-    sentence = _existing(repo, Sentence, command.sentence_id)
-    if (earlier := _earlier_result(repo, sentence, command)) is not None:
-        return earlier
-    project = _project_of(repo, sentence)
-    sentence.record_analysis(
-        analyzer=command.analyzer,
-        model=command.model,
-        model_version=command.model_version,
-        prompt_version=command.prompt_version,
-        values=command.values,
-        confidence=command.confidence,
-        domain_keywords=project.domain_keywords,
-        cause=command.cause,
-    )
-    return _commit(repo, sentence, _loaded_version(sentence, None))
+    def decide(sentence: Sentence) -> None:
+        sentence.record_analysis(
+            analyzer=command.analyzer,
+            model=command.model,
+            model_version=command.model_version,
+            prompt_version=command.prompt_version,
+            values=command.values,
+            confidence=command.confidence,
+            domain_keywords=_project_of(repo, sentence).domain_keywords,
+            cause=command.cause,
+        )
+
+    return _change(repo, Sentence, command.sentence_id, command, decide, None)
 
 
 def edit_sentence(command: EditSentence, repo: Repository) -> CommandResult:
-    sentence = _existing(repo, Sentence, command.sentence_id)
-    if (earlier := _earlier_result(repo, sentence, command)) is not None:
-        return earlier
-    repo.check_version(sentence, command.expected_version)
-    sentence.edit(new_text=command.new_text, reason=command.reason, cause=command.cause)
-    return _commit(repo, sentence, command.expected_version)
+    def decide(sentence: Sentence) -> None:
+        sentence.edit(new_text=command.new_text, reason=command.reason, cause=command.cause)
+
+    return _change(repo, Sentence, command.sentence_id, command, decide, command.expected_version)
 
 
 def override_analysis(command: OverrideAnalysis, repo: Repository) -> CommandResult:
-    sentence = _existing(repo, Sentence, command.sentence_id)
-    if (earlier := _earlier_result(repo, sentence, command)) is not None:
-        return earlier
-    repo.check_version(sentence, command.expected_version)
-    project = _project_of(repo, sentence)
-    sentence.override(
-        fields=command.fields,
-        reason=command.reason,
-        domain_keywords=project.domain_keywords,
-        cause=command.cause,
-    )
-    return _commit(repo, sentence, command.expected_version)
+    def decide(sentence: Sentence) -> None:
+        sentence.override(
+            fields=command.fields,
+            reason=command.reason,
+            domain_keywords=_project_of(repo, sentence).domain_keywords,
+            cause=command.cause,
+        )
+
+    return _change(repo, Sentence, command.sentence_id, command, decide, command.expected_version)
 
 
 def revert_override(command: RevertOverride, repo: Repository) -> CommandResult:
-    sentence = _existing(repo, Sentence, command.sentence_id)
-    if (earlier := _earlier_result(repo, sentence, command)) is not None:
-        return earlier
-    repo.check_version(sentence, command.expected_version)
-    sentence.revert(fields=command.fields, reason=command.reason, cause=command.cause)
-    return _commit(repo, sentence, command.expected_version)
+    def decide(sentence: Sentence) -> None:
+        sentence.revert(fields=command.fields, reason=command.reason, cause=command.cause)
+
+    return _change(repo, Sentence, command.sentence_id, command, decide, command.expected_version)
 
 
 def clear_analysis(command: ClearAnalysis, repo: Repository) -> CommandResult:
-    sentence = _existing(repo, Sentence, command.sentence_id)
-    if (earlier := _earlier_result(repo, sentence, command)) is not None:
-        return earlier
-    repo.check_version(sentence, command.expected_version)
-    sentence.clear(reason=command.reason, cause=command.cause)
-    return _commit(repo, sentence, command.expected_version)
+    def decide(sentence: Sentence) -> None:
+        sentence.clear(reason=command.reason, cause=command.cause)
+
+    return _change(repo, Sentence, command.sentence_id, command, decide, command.expected_version)
 
 
 def confirm_sentence(command: ConfirmSentence, repo: Repository) -> CommandResult:
-    sentence = _existing(repo, Sentence, command.sentence_id)
-    if (earlier := _earlier_result(repo, sentence, command)) is not None:
-        return earlier
-    repo.check_version(sentence, command.expected_version)
-    sentence.confirm(note=command.note, cause=command.cause)
-    return _commit(repo, sentence, command.expected_version)
+    def decide(sentence: Sentence) -> None:
+        sentence.confirm(note=command.note, cause=command.cause)
+
+    return _change(repo, Sentence, command.sentence_id, command, decide, command.expected_version)
 
 
 # --- shared steps ----------------------------------------------------------------------------
@@ -254,6 +239,28 @@ def _create(
             if attempt == 2:
                 raise
     raise AssertionError("unreachable")
+
+
+def _change(
+    repo: Repository,
+    cls: type[A],
+    aggregate_id: UUID,
+    command: Command,
+    decide: Callable[[A], None],
+    expected_version: int | None,
+) -> CommandResult:
+    """Steps 1-5 of the module docstring for a command on an existing aggregate.
+
+    `expected_version` None (system commands) appends at the version loaded, so a change made
+    meanwhile still fails instead of being overwritten.
+    """
+    aggregate = _existing(repo, cls, aggregate_id)
+    if (earlier := _earlier_result(repo, aggregate, command)) is not None:
+        return earlier
+    if expected_version is not None:
+        repo.check_version(aggregate, expected_version)
+    decide(aggregate)
+    return _commit(repo, aggregate, _loaded_version(aggregate, expected_version))
 
 
 def _loaded_version(aggregate: Aggregate, expected_version: int | None) -> int:
