@@ -1,0 +1,100 @@
+"""`python -m bench` (run by `make bench`): every scenario on SQLite, then on PostgreSQL.
+
+DATABASE_URL must name a PostgreSQL server (make bench takes it from tools/postgres.sh); it is
+used only to create the separate bench database there. Writes bench/results/latest.json and
+prints a table.
+"""
+
+import os
+import sys
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from functools import partial
+from multiprocessing import get_context
+
+from bench import append, baseline, report
+from bench.append import IMPLEMENTATIONS, Params, Runner
+from bench.databases import Target, fresh_postgres, fresh_sqlite, migrate, setup_django
+from bench.report import Comparison
+from bench.timing import Measurement
+
+
+def main() -> None:
+    server_url = os.environ.get("DATABASE_URL", "")
+    if not server_url.startswith(("postgres://", "postgresql://")):
+        sys.exit("bench: DATABASE_URL must point at a PostgreSQL server (`make bench` sets it)")
+    params = Params()
+    started_at, clock = report.now(), time.monotonic()
+    comparisons = run(fresh_sqlite(), params, clock)
+    postgres = fresh_postgres(server_url)
+    comparisons += run(postgres, params, clock)
+    doc = report.document(comparisons, params, postgres, started_at, time.monotonic() - clock)
+    path = report.write_json(doc)
+    print(report.table(comparisons))
+    print(f"\nwritten to {path.relative_to(path.parents[2])} in {doc['total_seconds']:.0f}s")
+
+
+def run(target: Target, params: Params, clock: float) -> list[Comparison]:
+    """All scenarios on one database: migrate it, then store and baseline per scenario."""
+    comparisons = []
+    # One spawned worker configured for this database runs the sequential scenarios.
+    with ProcessPoolExecutor(
+        max_workers=1,
+        mp_context=get_context("spawn"),
+        initializer=setup_django,
+        initargs=(target.database_url,),
+    ) as pool:
+        pool.submit(migrate).result()
+        pool.submit(baseline.create_table, target).result()
+        for scenario, function in append.SEQUENTIAL.items():
+            in_worker = partial(_in_worker, pool, function, target, params=params)
+            comparisons.append(_compare(target, scenario, in_worker, params, clock))
+    # The concurrent scenario spawns its own writer processes.
+    concurrent = partial(append.concurrent, target, params=params)
+    comparisons.append(_compare(target, "concurrent", concurrent, params, clock))
+    return comparisons
+
+
+def _in_worker(
+    pool: ProcessPoolExecutor,
+    function: Runner,
+    target: Target,
+    implementation: str,
+    *,
+    params: Params,
+) -> Measurement:
+    return pool.submit(function, target, implementation, params).result()
+
+
+def _compare(
+    target: Target,
+    scenario: str,
+    measure: Callable[[str], Measurement],
+    params: Params,
+    clock: float,
+) -> Comparison:
+    """Run store and baseline `params.repeats` times each, alternating which goes first."""
+    runs: dict[str, list[Measurement]] = {i: [] for i in IMPLEMENTATIONS}
+    for repeat in range(params.repeats):
+        order = IMPLEMENTATIONS if repeat % 2 == 0 else IMPLEMENTATIONS[::-1]
+        for implementation in order:
+            m = measure(implementation)
+            runs[implementation].append(m)
+            _progress(clock, target, scenario, implementation, m)
+    return Comparison(target.vendor, scenario, runs["store"], runs["baseline"])
+
+
+def _progress(
+    clock: float, target: Target, scenario: str, implementation: str, m: Measurement
+) -> None:
+    print(
+        f"[{time.monotonic() - clock:6.1f}s] {target.vendor:<10} {scenario:<10}"
+        f" {implementation:<8} {m.events_per_s:>9,.0f} events/s ({m.events} in {m.seconds:.2f}s)",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,200 @@
+"""Machine information, bench/results/latest.json and the printed table."""
+
+import json
+import os
+import platform
+import sqlite3
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import django
+import psycopg
+
+from bench.append import Params
+from bench.databases import Target
+from bench.timing import Measurement, median_run
+
+RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
+
+SCENARIOS = {
+    "single": "single appends (1 event, 100 streams)",
+    "batch": "batches (100 events/append)",
+    "concurrent": "8 writers (1 event/append)",
+}
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The store and the baseline on one scenario of one database, measured in the same run."""
+
+    database: str
+    scenario: str
+    store_runs: list[Measurement]
+    baseline_runs: list[Measurement]
+
+    @property
+    def store(self) -> Measurement:
+        return median_run(self.store_runs)
+
+    @property
+    def baseline(self) -> Measurement:
+        return median_run(self.baseline_runs)
+
+    @property
+    def ratio(self) -> float:
+        """Store events/s divided by baseline events/s (1.0: the store costs nothing extra)."""
+        return self.store.events_per_s / self.baseline.events_per_s
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "database": self.database,
+            "scenario": self.scenario,
+            "description": SCENARIOS[self.scenario],
+            "store": _figures(self.store_runs),
+            "baseline": _figures(self.baseline_runs),
+            "ratio_store_over_baseline": round(self.ratio, 3),
+        }
+
+
+def _figures(runs: list[Measurement]) -> dict[str, Any]:
+    """The median run in full, and events/s of every run (in the order they ran)."""
+    return {
+        **median_run(runs).summary(),
+        "runs_events_per_s": [round(m.events_per_s, 1) for m in runs],
+    }
+
+
+def machine_info() -> dict[str, Any]:
+    return {
+        "cpu_model": _cpu_model(),
+        "cpu_cores": os.cpu_count(),
+        "cpu_cores_usable": len(os.sched_getaffinity(0)),
+        "memory_gib": _memory_gib(),
+        "os": platform.platform(),
+    }
+
+
+def versions(postgres: Target) -> dict[str, str]:
+    with psycopg.connect(postgres.conninfo) as conn:
+        server = conn.execute("SHOW server_version").fetchone()[0]
+    return {
+        "python": platform.python_version(),
+        "django": django.__version__,
+        "sqlite": sqlite3.sqlite_version,
+        "postgresql": server,
+        "psycopg": psycopg.__version__,
+        "libpq": _libpq_version(),
+    }
+
+
+def database_settings(postgres: Target) -> dict[str, Any]:
+    """Settings that decide what a commit costs, so figures can be compared across machines."""
+    names = ("fsync", "synchronous_commit", "wal_sync_method", "shared_buffers", "wal_level")
+    with psycopg.connect(postgres.conninfo) as conn:
+        pg = {n: conn.execute(f"SHOW {n}").fetchone()[0] for n in names}
+    return {
+        "sqlite": {
+            "journal_mode": "wal",
+            "synchronous": "normal",
+            "transactions": "BEGIN IMMEDIATE",
+        },
+        "postgresql": pg,
+    }
+
+
+def document(
+    comparisons: list[Comparison],
+    params: Params,
+    postgres: Target,
+    started_at: datetime,
+    total_seconds: float,
+) -> dict[str, Any]:
+    return {
+        "date": started_at.isoformat(timespec="seconds"),
+        "total_seconds": round(total_seconds, 1),
+        "machine": machine_info(),
+        "versions": versions(postgres),
+        "database_settings": database_settings(postgres),
+        "counts": asdict(params),
+        "figures": (
+            f"each scenario ran {params.repeats} times per implementation, store and baseline"
+            " alternating; events_per_s and latency_ms are those of the median run"
+        ),
+        "baseline": (
+            "plain INSERTs of the same rows through sqlite3 / psycopg into event_store_baseline"
+            " (same columns and types, auto-increment primary key only: no other index, no"
+            " constraint, no lock, no checks), one transaction per append like the store"
+        ),
+        "ratio": "store events/s divided by baseline events/s (median runs)",
+        "results": [c.as_dict() for c in comparisons],
+    }
+
+
+def write_json(doc: dict[str, Any], path: Path = RESULTS) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(doc, indent=2) + "\n")
+    return path
+
+
+def table(comparisons: list[Comparison]) -> str:
+    head = (
+        "database",
+        "scenario",
+        "store ev/s",
+        "baseline ev/s",
+        "store/base",
+        "store p50 ms",
+        "base p50 ms",
+    )
+    rows = [
+        (
+            c.database,
+            SCENARIOS[c.scenario],
+            f"{c.store.events_per_s:,.0f}",
+            f"{c.baseline.events_per_s:,.0f}",
+            f"{c.ratio:.2f}",
+            f"{c.store.summary()['latency_ms']['p50']:.2f}",
+            f"{c.baseline.summary()['latency_ms']['p50']:.2f}",
+        )
+        for c in comparisons
+    ]
+    widths = [max(len(r[i]) for r in (head, *rows)) for i in range(len(head))]
+
+    def line(cells: tuple[str, ...]) -> str:
+        left = [cells[0].ljust(widths[0]), cells[1].ljust(widths[1])]
+        right = [cell.rjust(width) for cell, width in zip(cells[2:], widths[2:], strict=True)]
+        return "  ".join(left + right)
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([line(head), rule, *(line(r) for r in rows)])
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _libpq_version() -> str:
+    number = psycopg.pq.version()  # e.g. 170004 for 17.4
+    return f"{number // 10000}.{number % 10000}"
+
+
+def _cpu_model() -> str:
+    try:
+        for text in Path("/proc/cpuinfo").read_text().splitlines():
+            if text.startswith("model name"):
+                return text.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def _memory_gib() -> float | None:
+    try:
+        for text in Path("/proc/meminfo").read_text().splitlines():
+            if text.startswith("MemTotal:"):
+                return round(int(text.split()[1]) / 1024**2, 1)
+    except OSError:
+        pass
+    return None
