@@ -18,6 +18,7 @@ from bench.append import IMPLEMENTATIONS, Params, Runner
 from bench.databases import Target, fresh_postgres, fresh_sqlite, migrate, setup_django
 from bench.report import Comparison
 from bench.timing import Measurement
+from events.envelope import utcnow
 
 
 def main() -> None:
@@ -25,7 +26,7 @@ def main() -> None:
     if not server_url.startswith(("postgres://", "postgresql://")):
         sys.exit("bench: DATABASE_URL must point at a PostgreSQL server (`make bench` sets it)")
     params = Params()
-    started_at, clock = report.now(), time.monotonic()
+    started_at, clock = utcnow(), time.monotonic()
     comparisons = run(fresh_sqlite(), params, clock)
     postgres = fresh_postgres(server_url)
     comparisons += run(postgres, params, clock)

@@ -17,7 +17,8 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from bench.databases import Target
-from bench.workload import Append, row, utcnow
+from bench.workload import Append, row
+from events.envelope import utcnow
 
 TABLE = "event_store_baseline"
 COLUMNS = (

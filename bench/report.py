@@ -5,7 +5,7 @@ import os
 import platform
 import sqlite3
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -169,10 +169,6 @@ def table(comparisons: list[Comparison]) -> str:
 
     rule = "  ".join("-" * w for w in widths)
     return "\n".join([line(head), rule, *(line(r) for r in rows)])
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _libpq_version() -> str:

@@ -7,11 +7,11 @@ clock starts, so the measurements time writing only, never event construction.
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from events import catalogue
-from events.envelope import Actor, NewEvent, stream_name
+from events.envelope import Actor, NewEvent, parse_stream, stream_name
 from events.store import NO_STREAM, ExpectedVersion
 
 PIPELINE = Actor.system("pipeline")
@@ -108,15 +108,15 @@ def batches(count: int, size: int) -> list[Append]:
 
 def row(event: NewEvent, stream: str, version: int, recorded_at: datetime) -> dict[str, Any]:
     """The columns of `event_store` for one event, as Python values (drivers adapt them)."""
-    category, _, aggregate_id = stream.partition("-")
+    category, aggregate_id = parse_stream(stream)
     return {
         "event_id": event.event_id,
         "stream": stream,
         "category": category,
-        "aggregate_id": uuid.UUID(aggregate_id),
+        "aggregate_id": aggregate_id,
         "version": version,
         "event_type": event.event_type,
-        "schema_version": SCHEMA_VERSIONS[event.event_type],
+        "schema_version": catalogue.schema_for(event.event_type).schema_version,
         "occurred_at": event.occurred_at,
         "recorded_at": recorded_at,
         "actor": event.actor.as_dict(),
@@ -124,11 +124,3 @@ def row(event: NewEvent, stream: str, version: int, recorded_at: datetime) -> di
         "causation_id": event.causation_id,
         "data": event.data,
     }
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-# The store writes the catalogue's current schema version of each type; looked up once here.
-SCHEMA_VERSIONS = {t: catalogue.schema_for(t).schema_version for t in catalogue.CATALOGUE}

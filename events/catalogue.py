@@ -12,7 +12,12 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from events.dimensions import DEFAULT_DOMAIN_KEYWORDS, InvalidDimensionValue, validate_value
+from events.dimensions import (
+    DEFAULT_DOMAIN_KEYWORDS,
+    InvalidDimensionValue,
+    normalise_keyword,
+    validate_value,
+)
 
 NonEmpty = Annotated[str, Field(min_length=1, max_length=10_000)]
 Reason = Annotated[str, Field(min_length=1, max_length=2_000)]
@@ -53,10 +58,10 @@ def _check_dimension_values(values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _keywords(value: list[str]) -> list[str]:
-    cleaned = [" ".join(v.split()) for v in value]
-    if any(not k for k in cleaned):
-        raise ValueError("keywords must not be empty")
-    return cleaned
+    try:
+        return [normalise_keyword(v) for v in value]
+    except InvalidDimensionValue as e:
+        raise ValueError(str(e)) from None
 
 
 # --- Project ---------------------------------------------------------------------------------

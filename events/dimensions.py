@@ -80,6 +80,16 @@ def parse_dimension(name: str) -> Dimension:
         raise InvalidDimensionValue(f"unknown dimension {name!r} (allowed: {allowed})") from None
 
 
+def normalise_keyword(raw: str) -> str:
+    """A keyword single-spaced and trimmed; InvalidDimensionValue if blank or too long."""
+    keyword = " ".join(raw.split())
+    if not keyword:
+        raise InvalidDimensionValue("a keyword must not be blank")
+    if len(keyword) > MAX_KEYWORD_LENGTH:
+        raise InvalidDimensionValue(f"a keyword is longer than {MAX_KEYWORD_LENGTH} characters")
+    return keyword
+
+
 def validate_value(
     name: str, value: object, *, domain_keywords: Iterable[str] | None = None
 ) -> DimensionValue:
@@ -97,24 +107,18 @@ def validate_value(
         return value  # type: ignore[return-value]
     if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
         raise InvalidDimensionValue(f"{spec.name.value} must be a list of strings")
+    allowed = {k.lower(): k for k in domain_keywords} if domain_keywords is not None else None
     cleaned: list[str] = []
     for raw in value:
-        keyword = " ".join(raw.split())
-        if not keyword:
-            raise InvalidDimensionValue(f"{spec.name.value} contains an empty keyword")
-        if len(keyword) > MAX_KEYWORD_LENGTH:
-            raise InvalidDimensionValue(
-                f"{spec.name.value} keyword longer than {MAX_KEYWORD_LENGTH} characters"
-            )
+        keyword = normalise_keyword(raw)
         if spec.name is Dimension.OVERALL_KEYWORDS:
             keyword = keyword.lower()
-        elif domain_keywords is not None:
-            by_lower = {k.lower(): k for k in domain_keywords}
-            if keyword.lower() not in by_lower:
+        elif allowed is not None:
+            if keyword.lower() not in allowed:
                 raise InvalidDimensionValue(
                     f"{keyword!r} is not in the project's domain keyword list"
                 )
-            keyword = by_lower[keyword.lower()]
+            keyword = allowed[keyword.lower()]
         if keyword not in cleaned:
             cleaned.append(keyword)
     if len(cleaned) > MAX_KEYWORDS:

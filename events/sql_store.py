@@ -1,6 +1,5 @@
 """The event store in the Django database (SQLite or PostgreSQL)."""
 
-import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
@@ -145,7 +144,7 @@ def _to_recorded(row: StoredEvent) -> RecordedEvent:
         schema_version=row.schema_version,
         stream=row.stream,
         aggregate_type=row.category,
-        aggregate_id=uuid.UUID(str(row.aggregate_id)),
+        aggregate_id=row.aggregate_id,
         version=row.version,
         position=row.position,
         occurred_at=row.occurred_at,

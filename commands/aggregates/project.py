@@ -7,7 +7,7 @@ from typing import Any
 from commands.aggregates.base import UNCHANGED, Aggregate, Cause, Unchanged, required_text
 from commands.errors import InvalidCommand
 from events.catalogue import SLUG
-from events.dimensions import MAX_KEYWORD_LENGTH
+from events.dimensions import InvalidDimensionValue, normalise_keyword
 
 
 @dataclass(kw_only=True)
@@ -83,11 +83,10 @@ def keyword_list(keywords: Iterable[str]) -> list[str]:
     for raw in keywords:
         if not isinstance(raw, str):
             raise InvalidCommand("domain keywords must be strings")
-        keyword = " ".join(raw.split())
-        if not keyword:
-            raise InvalidCommand("a domain keyword must not be blank")
-        if len(keyword) > MAX_KEYWORD_LENGTH:
-            raise InvalidCommand(f"a domain keyword is longer than {MAX_KEYWORD_LENGTH} characters")
+        try:
+            keyword = normalise_keyword(raw)
+        except InvalidDimensionValue as e:
+            raise InvalidCommand(f"domain keywords: {e}") from None
         if keyword.lower() not in seen:
             seen.add(keyword.lower())
             cleaned.append(keyword)

@@ -223,9 +223,6 @@ class EventStoreContract:
         )
         assert both == []
 
-    def test_head_position_of_a_new_store_state_is_stable_without_appends(self, store):
-        assert store.head_position() == store.head_position()
-
     # --- subscription -----------------------------------------------------------------------
 
     def test_a_subscription_catches_up_then_follows_new_events(self, store: EventStore):
