@@ -56,7 +56,9 @@ DIMENSIONS: dict[Dimension, DimensionSpec] = {
     for spec in (
         DimensionSpec(Dimension.FUNCTION_TYPE, FUNCTION_TYPES, multi=False, context=0),
         DimensionSpec(Dimension.STRUCTURE_TYPE, STRUCTURE_TYPES, multi=False, context=0),
-        DimensionSpec(Dimension.PURPOSE, PURPOSES, multi=False, context=0),
+        # One neighbour each side: an Answer, a Clarification or an Addendum is only one in
+        # relation to what was said just before.
+        DimensionSpec(Dimension.PURPOSE, PURPOSES, multi=False, context=1),
         DimensionSpec(Dimension.TOPIC_LEVEL_1, TOPICS, multi=False, context=2),
         DimensionSpec(Dimension.TOPIC_LEVEL_3, TOPICS, multi=False, context=6),
         DimensionSpec(Dimension.OVERALL_KEYWORDS, None, multi=True, context=10),
