@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-sqlite test-postgres lint format bench lock clean
+.PHONY: install run demo-data test test-sqlite test-postgres lint format bench eval lock clean
 
 install: $(STAMP) .env
 
@@ -25,8 +25,15 @@ $(STAMP): requirements.lock
 run: install
 	@mkdir -p var
 	$(BIN)/python manage.py migrate --no-input
+	$(MAKE) --no-print-directory demo-data
 	$(BIN)/python manage.py demo_admin
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# The team's demo transcripts, ingested with the default analyzer. Safe to repeat: a file
+# already ingested is recognised by its content and left as it is.
+demo-data: install
+	$(BIN)/python manage.py ingest demo/transcripts/*.txt demo/transcripts/*.vtt \
+		demo/transcripts/*.srt --project demo
 
 # The whole suite on SQLite, then again on PostgreSQL (started by tools/postgres.sh).
 test: install test-sqlite test-postgres
@@ -47,6 +54,10 @@ format: install
 
 bench: install
 	DATABASE_URL=$$(tools/postgres.sh) $(BIN)/python -m bench
+
+# Accuracy of the analyzer (ANALYZER, default heuristic) on the held-out labelled test set.
+eval: install
+	$(BIN)/python -m analysis.evaluation --split test
 
 lock:
 	$(BIN)/uv pip compile pyproject.toml --extra dev -o requirements.lock --python-version 3.11

@@ -13,7 +13,7 @@ from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from multiprocessing import get_context
 
-from bench import append, baseline, report
+from bench import append, baseline, pipeline, report
 from bench.append import IMPLEMENTATIONS, Params, Runner
 from bench.databases import Target, fresh_postgres, fresh_sqlite, migrate, setup_django
 from bench.report import Comparison
@@ -30,9 +30,17 @@ def main() -> None:
     comparisons = run(fresh_sqlite(), params, clock)
     postgres = fresh_postgres(server_url)
     comparisons += run(postgres, params, clock)
+    heuristics = [
+        run_pipeline(fresh_sqlite(), clock),
+        run_pipeline(fresh_postgres(server_url), clock),
+    ]
+    openai = pipeline.openai_concurrency()
     doc = report.document(comparisons, params, postgres, started_at, time.monotonic() - clock)
+    doc["pipeline"] = {"description": pipeline.__doc__, "heuristic": heuristics, "openai": openai}
     path = report.write_json(doc)
     print(report.table(comparisons))
+    print()
+    print(pipeline.table(heuristics, openai))
     print(f"\nwritten to {path.relative_to(path.parents[2])} in {doc['total_seconds']:.0f}s")
 
 
@@ -55,6 +63,25 @@ def run(target: Target, params: Params, clock: float) -> list[Comparison]:
     concurrent = partial(append.concurrent, target, params=params)
     comparisons.append(_compare(target, "concurrent", concurrent, params, clock))
     return comparisons
+
+
+def run_pipeline(target: Target, clock: float) -> dict:
+    """The heuristic pipeline on a fresh database, in a worker configured for it."""
+    with ProcessPoolExecutor(
+        max_workers=1,
+        mp_context=get_context("spawn"),
+        initializer=setup_django,
+        initargs=(target.database_url,),
+    ) as pool:
+        pool.submit(migrate).result()
+        figures = pool.submit(pipeline.heuristic, target.vendor).result()
+    print(
+        f"[{time.monotonic() - clock:6.1f}s] {target.vendor:<10} pipeline"
+        f" {figures['pipeline_sentences_per_s']:>9,.0f} sentences/s",
+        file=sys.stderr,
+        flush=True,
+    )
+    return figures
 
 
 def _in_worker(

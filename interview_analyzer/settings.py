@@ -27,7 +27,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "django_q",
     "events.apps.EventsConfig",
+    "ingestion.apps.IngestionConfig",
     "interview_analyzer.apps.InterviewAnalyzerConfig",
 ]
 
@@ -81,6 +83,41 @@ if EVENT_STORE not in {"sql", "esdb"}:
     raise environ.ImproperlyConfigured(f"EVENT_STORE must be 'sql' or 'esdb', not {EVENT_STORE!r}")
 if EVENT_STORE == "esdb" and not ESDB_URL:
     raise environ.ImproperlyConfigured("EVENT_STORE=esdb needs ESDB_URL")
+
+# --- Ingestion and analysis (SPEC 4, SPEC 8) ---------------------------------------------------
+# The analyzer backend: "heuristic" (offline rules, the default) or "openai" (any
+# OpenAI-compatible chat-completions endpoint: OpenAI, Azure, vLLM, Ollama).
+ANALYZER = env.str("ANALYZER", default="heuristic")
+ANALYZERS = ("heuristic", "openai")
+if ANALYZER not in ANALYZERS:
+    raise environ.ImproperlyConfigured(f"ANALYZER must be one of {ANALYZERS}, not {ANALYZER!r}")
+OPENAI_BASE_URL = env.str("OPENAI_BASE_URL", default="https://api.openai.com/v1")
+OPENAI_API_KEY = env.str("OPENAI_API_KEY", default="")
+OPENAI_MODEL = env.str("OPENAI_MODEL", default="gpt-4o-mini")
+OPENAI_TIMEOUT = env.float("OPENAI_TIMEOUT", default=30.0)
+# Tries per sentence before the analysis counts as failed (429s, 5xx, timeouts, bad answers).
+OPENAI_MAX_ATTEMPTS = env.int("OPENAI_MAX_ATTEMPTS", default=5)
+# At most this many analysis calls in flight at once (per pipeline run).
+ANALYZER_CONCURRENCY = env.int("ANALYZER_CONCURRENCY", default=4)
+# Uploads larger than this are refused before anything is written.
+INGEST_MAX_BYTES = env.int("INGEST_MAX_BYTES", default=5 * 1024 * 1024)
+for _name in ("OPENAI_TIMEOUT", "OPENAI_MAX_ATTEMPTS", "ANALYZER_CONCURRENCY", "INGEST_MAX_BYTES"):
+    if globals()[_name] <= 0:
+        raise environ.ImproperlyConfigured(f"{_name} must be positive")
+
+# django-q2 on the ORM broker (the Django database) by default. A task whose worker dies is
+# handed out again after `retry` seconds; the pipeline is idempotent, so that is safe.
+Q_CLUSTER = {
+    "name": "interview-analyzer",
+    "orm": "default",
+    "workers": env.int("Q_WORKERS", default=2),
+    "timeout": env.int("Q_TIMEOUT", default=1800),
+    "retry": env.int("Q_RETRY", default=1860),
+    "max_attempts": 3,
+    "ack_failures": True,
+    "catch_up": False,
+    "label": "Tasks",
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

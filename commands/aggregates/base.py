@@ -60,7 +60,12 @@ class Cause:
         # can never collide with itself in two streams.
         if sequence == 0 and self.event_id is not None:
             return self.event_id
-        return uuid5(self.command_id, f"{stream}/{sequence}")
+        return derived_event_id(self.command_id, stream, sequence)
+
+
+def derived_event_id(command_id: UUID, stream: str, sequence: int) -> UUID:
+    """The id of the `sequence`-th event a command records in `stream` (when not given)."""
+    return uuid5(command_id, f"{stream}/{sequence}")
 
 
 def new_event(

@@ -3,11 +3,20 @@
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID, uuid5
 
 from commands.aggregates.base import UNCHANGED, Aggregate, Cause, Unchanged, required_text
 from commands.errors import InvalidCommand
 from events.catalogue import SLUG
 from events.dimensions import InvalidDimensionValue, normalise_keyword
+
+# Project ids are derived from the slug, so the stream itself makes a slug unique and anyone
+# holding a slug (the ingest CLI, an upload) finds its project without a read model.
+PROJECT_NAMESPACE = UUID("5b0c1f3e-8a59-4d1b-9a57-3f0e6c1d2a90")
+
+
+def project_id_for_slug(slug: str) -> UUID:
+    return uuid5(PROJECT_NAMESPACE, slug)
 
 
 @dataclass(kw_only=True)

@@ -1,0 +1,60 @@
+"""Shared by the ingestion tests: the sample files, a fault-injecting analyzer, event lookups."""
+
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from uuid import UUID
+
+from analysis.heuristic import HeuristicAnalyzer
+from analysis.port import Analysis, AnalysisRequest, Analyzer, AnalyzerError
+from events.envelope import RecordedEvent
+from events.store import EventStore
+
+SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples"
+SAMPLE_FILES = sorted(SAMPLES.glob("*.txt"))
+DEMO_FILES = sorted((Path(__file__).resolve().parents[2] / "demo" / "transcripts").glob("*.*[tv]t"))
+
+
+class FailingAfter(Analyzer):
+    """The heuristic analyzer until `after` sentences were analysed, then `error` — to stand in
+    for a provider that goes down (AnalyzerError) or a process that dies (BaseException)."""
+
+    def __init__(self, after: int, error: BaseException) -> None:
+        self.inner = HeuristicAnalyzer()
+        self.name, self.model = self.inner.name, self.inner.model
+        self.model_version, self.prompt_version = self.inner.model_version, "n/a"
+        self.after, self.error, self.analysed = after, error, 0
+
+    def analyze(self, requests: Sequence[AnalysisRequest]) -> list[Analysis]:
+        results = []
+        for request in requests:
+            if self.analysed >= self.after:
+                raise self.error
+            results.extend(self.inner.analyze([request]))
+            self.analysed += 1
+        return results
+
+
+class ProcessKilled(BaseException):
+    """Not an Exception: nothing in the pipeline may catch it, as with a SIGKILL."""
+
+
+def provider_down() -> AnalyzerError:
+    return AnalyzerError("503 from the provider after 5 attempts", retryable=True)
+
+
+def events_of(store: EventStore, interview_id: UUID) -> list[RecordedEvent]:
+    """Every event of one interview (its own stream and its sentences'), in log order."""
+    return [
+        e
+        for e in store.read_all()
+        if e.aggregate_id == interview_id or e.data.get("interview_id") == str(interview_id)
+    ]
+
+
+def type_counts(events: Sequence[RecordedEvent]) -> Counter[str]:
+    return Counter(e.event_type for e in events)
+
+
+def per_sentence(events: Sequence[RecordedEvent], event_type: str) -> Counter[UUID]:
+    return Counter(e.aggregate_id for e in events if e.event_type == event_type)
