@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
 
-from analysis.openai_compatible import DOMAIN_LIST_HEADING
+from analysis.openai_prompt import DOMAIN_LIST_HEADING
 from events.dimensions import MAX_KEYWORDS
 
 Behaviour = str | tuple[Any, ...]

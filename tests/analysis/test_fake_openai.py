@@ -7,7 +7,7 @@ import pytest
 
 from analysis.context import analysis_requests
 from analysis.fake_openai import FakeOpenAIServer, default_answer
-from analysis.openai_compatible import system_prompt, user_message
+from analysis.openai_prompt import system_prompt, user_message
 from analysis.port import Utterance
 
 KEY = "sk-fake-test"
