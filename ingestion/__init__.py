@@ -1,0 +1,1 @@
+"""Ingestion: transcripts in, sentences and analyses out, as events (SPEC 8)."""
