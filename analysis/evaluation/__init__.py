@@ -1,0 +1,1 @@
+"""The labelled evaluation set for the analyzers and `python -m analysis.evaluation` (make eval)."""
