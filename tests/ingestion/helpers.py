@@ -12,7 +12,8 @@ from events.store import EventStore
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples"
 SAMPLE_FILES = sorted(SAMPLES.glob("*.txt"))
-DEMO_FILES = sorted((Path(__file__).resolve().parents[2] / "demo" / "transcripts").glob("*.*[tv]t"))
+DEMO_DIR = Path(__file__).resolve().parents[2] / "demo" / "transcripts"
+DEMO_FILES = sorted(p for p in DEMO_DIR.iterdir() if p.suffix in {".txt", ".vtt", ".srt"})
 
 
 class FailingAfter(Analyzer):
