@@ -139,4 +139,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # httpx logs every request at INFO: one line per analysed sentence drowns everything else.
+    "loggers": {"httpx": {"level": "WARNING"}},
 }

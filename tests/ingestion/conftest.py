@@ -28,7 +28,11 @@ def manage_process(request, tmp_path) -> tuple[dict[str, str], Manage]:
         "PYTHONUNBUFFERED": "1",
     }
     if connection.vendor == "postgresql":
-        request.getfixturevalue("transactional_db")
+        if connection.in_atomic_block:
+            raise pytest.UsageError(
+                f"{request.node.name}: mark it django_db(transaction=True), or its child"
+                " processes wait on locks its open transaction holds"
+            )
         db = settings.DATABASES["default"]
         env["DATABASE_URL"] = (
             f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"

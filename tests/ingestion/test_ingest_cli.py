@@ -139,6 +139,7 @@ def events_in(manage) -> list[dict]:
     return [json.loads(line) for line in tail.stdout.splitlines()]
 
 
+@pytest.mark.django_db(transaction=True)  # the children must see what they commit
 def test_a_killed_ingest_is_completed_by_running_it_again(manage_process):
     """SIGKILL half-way through analysis; the second run adds exactly what was missing."""
     env, manage = manage_process

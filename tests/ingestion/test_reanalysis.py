@@ -134,6 +134,9 @@ def test_an_analysis_that_can_never_succeed_is_logged_and_passed(store, intervie
     assert "the provider refuses this text" in caplog.text
 
 
+# The command closes stale connections between batches, as a long-running process must; that
+# would close the connection of a test wrapped in a transaction.
+@pytest.mark.django_db(transaction=True)
 def test_runreactions_once_catches_up_and_keeps_its_checkpoint(store, interview_id):
     edited = edit(store, interview_id, "We moved to Jira.")
     out = StringIO()
@@ -146,6 +149,7 @@ def test_runreactions_once_catches_up_and_keeps_its_checkpoint(store, interview_
     assert "handled 0 edit(s)" in out.getvalue()
 
 
+@pytest.mark.django_db(transaction=True)
 def test_runreactions_once_reports_an_outage(store, interview_id, settings):
     edit(store, interview_id, "We moved to Jira.")
     settings.ANALYZER = "openai"

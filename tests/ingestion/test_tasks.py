@@ -65,6 +65,7 @@ print(json.dumps(task and {{"success": task.success, "result": task.result}}))
 """
 
 
+@pytest.mark.django_db(transaction=True)  # the worker must see what the children commit
 def test_an_enqueued_upload_is_ingested_by_a_django_q_worker(manage_process):
     env, manage = manage_process
     enqueued = manage("shell", "-c", ENQUEUE.format(path=str(SAMPLE_FILES[2])), check=True)
