@@ -8,8 +8,9 @@ prints a table.
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from functools import partial
 from multiprocessing import get_context
 
@@ -44,10 +45,9 @@ def main() -> None:
     print(f"\nwritten to {path.relative_to(path.parents[2])} in {doc['total_seconds']:.0f}s")
 
 
-def run(target: Target, params: Params, clock: float) -> list[Comparison]:
-    """All scenarios on one database: migrate it, then store and baseline per scenario."""
-    comparisons = []
-    # One spawned worker configured for this database runs the sequential scenarios.
+@contextmanager
+def migrated_worker(target: Target) -> Iterator[ProcessPoolExecutor]:
+    """One spawned process with Django set up for `target`, whose tables it has created."""
     with ProcessPoolExecutor(
         max_workers=1,
         mp_context=get_context("spawn"),
@@ -55,6 +55,14 @@ def run(target: Target, params: Params, clock: float) -> list[Comparison]:
         initargs=(target.database_url,),
     ) as pool:
         pool.submit(migrate).result()
+        yield pool
+
+
+def run(target: Target, params: Params, clock: float) -> list[Comparison]:
+    """All scenarios on one database: migrate it, then store and baseline per scenario."""
+    comparisons = []
+    # One spawned worker configured for this database runs the sequential scenarios.
+    with migrated_worker(target) as pool:
         pool.submit(baseline.create_table, target).result()
         for scenario, function in append.SEQUENTIAL.items():
             in_worker = partial(_in_worker, pool, function, target, params=params)
@@ -67,13 +75,7 @@ def run(target: Target, params: Params, clock: float) -> list[Comparison]:
 
 def run_pipeline(target: Target, clock: float) -> dict:
     """The heuristic pipeline on a fresh database, in a worker configured for it."""
-    with ProcessPoolExecutor(
-        max_workers=1,
-        mp_context=get_context("spawn"),
-        initializer=setup_django,
-        initargs=(target.database_url,),
-    ) as pool:
-        pool.submit(migrate).result()
+    with migrated_worker(target) as pool:
         figures = pool.submit(pipeline.heuristic, target.vendor).result()
     print(
         f"[{time.monotonic() - clock:6.1f}s] {target.vendor:<10} pipeline"
