@@ -149,6 +149,8 @@ class OpenAIAnalyzer(Analyzer):
         self.model = model
         self.model_version = model
         self.concurrency = concurrency
+        # Four rounds of calls per batch: every slot stays busy between the rounds' stragglers.
+        self.batch_size = 4 * concurrency
         self.timeout = timeout
         self.max_attempts = max_attempts
         self.backoff_base = backoff_base

@@ -100,6 +100,9 @@ class Analyzer(ABC):
     model: str
     model_version: str
     prompt_version: str
+    # How many requests callers should pass per `analyze` call to keep the backend busy; a
+    # failed call loses at most that much work, so it is no larger than it needs to be.
+    batch_size: int = 16
 
     @abstractmethod
     def analyze(self, requests: Sequence[AnalysisRequest]) -> list[Analysis]:

@@ -33,7 +33,6 @@ from events.store import EventStore
 from ingestion.prepare import PreparedUpload
 
 PIPELINE = Actor.system("pipeline")
-ANALYSIS_BATCH_SIZE = 16  # sentences per analyzer call: enough to keep concurrent calls busy
 MAX_REASON = 500
 
 # (phase, done, total): phase is "sentences" or "analysis".
@@ -176,8 +175,9 @@ class _Run:
         todo = [i for i, s in enumerate(sentences) if not self._analysed_before(s)]
         total, done = len(sentences), len(sentences) - len(todo)
         self.progress("analysis", done, total)
-        for start in range(0, len(todo), ANALYSIS_BATCH_SIZE):
-            batch = todo[start : start + ANALYSIS_BATCH_SIZE]
+        size = max(1, self.analyzer.batch_size)
+        for start in range(0, len(todo), size):
+            batch = todo[start : start + size]
             requests = [analysis_request(utterances, i, domain_keywords) for i in batch]
             results = self.analyzer.analyze(requests)
             if len(results) != len(batch):

@@ -270,3 +270,23 @@ def test_each_demo_transcript_is_ingested_with_speakers(store, project, path):
     ]
     assert len(created) == len(upload.segments) >= 20
     assert all(e.data["speaker"] for e in created)
+
+
+class RecordingBatches(HeuristicAnalyzer):
+    batch_size = 5
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[int] = []
+
+    def analyze(self, requests):
+        self.calls.append(len(requests))
+        return super().analyze(requests)
+
+
+def test_sentences_are_sent_to_the_analyzer_in_its_batch_size(store, project):
+    analyzer = RecordingBatches()
+    upload = prepared()
+    run(store, project, upload, analyzer=analyzer)
+    n = len(upload.segments)
+    assert analyzer.calls == [5] * (n // 5) + ([n % 5] if n % 5 else [])
