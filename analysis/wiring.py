@@ -34,4 +34,4 @@ def get_analyzer(name: str | None = None) -> Analyzer:
             )
         except ValueError as e:
             raise ImproperlyConfigured(f"the openai analyzer (OPENAI_* settings): {e}") from e
-    raise ValueError(f"unknown analyzer {name!r} (one of {', '.join(analyzer_names())})")
+    raise ImproperlyConfigured(f"unknown analyzer {name!r} (one of {', '.join(analyzer_names())})")

@@ -15,6 +15,10 @@ class InvalidCommand(CommandError, ValueError):
     """The command breaks an invariant of its aggregate; the message says which, for a human."""
 
 
+class OutdatedAnalysis(InvalidCommand):
+    """An analysis of a text the sentence no longer has: it was edited while being analysed."""
+
+
 class NotFound(CommandError, LookupError):
     """The command names an aggregate that has never been created."""
 

@@ -143,6 +143,7 @@ def record_analysis(command: RecordAnalysis, repo: Repository) -> CommandResult:
             prompt_version=command.prompt_version,
             values=command.values,
             confidence=command.confidence,
+            analysed_text=command.analysed_text,
             domain_keywords=_project_of(repo, sentence).domain_keywords,
             cause=command.cause,
         )

@@ -154,6 +154,9 @@ class RecordAnalysis(Command):
     prompt_version: str
     values: Mapping[str, Any]
     confidence: Mapping[str, float] = field(default_factory=dict)
+    # The text the analyzer saw. Given, the analysis is refused (OutdatedAnalysis) if the
+    # sentence's text is another by now: an analysis must describe the text it is shown with.
+    analysed_text: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

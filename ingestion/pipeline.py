@@ -6,19 +6,21 @@ AnalysisGenerated per sentence → status analyzed (or failed, with the reason).
 Idempotent and resumable: every id is derived from the upload (interview id from project and
 content hash, sentence ids from the interview and index, command ids from both), and each step
 first looks at what the streams already hold. A run killed at any instant and started again on
-the same upload carries on where the first stopped, never writing an event twice.
+the same upload carries on where the first stopped, never writing an event twice. Two runs of
+the same upload at once (a CLI run beside a redelivered task) are safe for the same reasons.
 """
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from uuid import UUID, uuid4, uuid5
 
 from analysis.context import analysis_request
-from analysis.port import Analyzer, AnalyzerError, Utterance
+from analysis.port import Analysis, Analyzer, AnalyzerError, Utterance
 from commands.aggregates import Interview, Project, Sentence, sentence_id
 from commands.aggregates.base import derived_event_id
 from commands.bus import handle
-from commands.errors import CommandError, InvalidCommand, NotFound, StaleVersion
+from commands.errors import CommandError, InvalidCommand, NotFound, OutdatedAnalysis, StaleVersion
 from commands.messages import (
     ChangeInterviewStatus,
     Command,
@@ -32,8 +34,11 @@ from events.envelope import Actor
 from events.store import EventStore
 from ingestion.prepare import PreparedUpload
 
+log = logging.getLogger(__name__)
+
 PIPELINE = Actor.system("pipeline")
 MAX_REASON = 500
+ATTEMPTS = 3  # decisions on fresh state when another writer moved a stream meanwhile
 
 # (phase, done, total): phase is "sentences" or "analysis".
 Progress = Callable[[str, int, int], None]
@@ -65,7 +70,6 @@ def ingest(
     project_id: UUID,
     analyzer: Analyzer,
     store: EventStore,
-    title: str | None = None,
     uploader: Actor = PIPELINE,
     progress: Progress | None = None,
 ) -> IngestOutcome:
@@ -73,8 +77,9 @@ def ingest(
 
     `uploader` is the actor of InterviewCreated: the authenticated user for an upload, the
     pipeline for the CLI. Sentences are recorded by the pipeline, analyses by `ai:<analyzer>`.
-    Raises NotFound if the project does not exist and IngestRefused for an archived interview;
-    an analyzer failure ends in status failed and an outcome that says why.
+    Raises NotFound if the project does not exist and IngestRefused for an archived interview.
+    An analyzer failure ends in status failed and an outcome that says why; any other error
+    also marks the interview failed (when the store still answers) and is raised.
     """
     run = _Run(
         repo=Repository(store),
@@ -85,7 +90,7 @@ def ingest(
         progress=progress or _no_progress,
         correlation_id=uuid4(),
     )
-    return run.execute(title=title or upload.default_title, uploader=uploader)
+    return run.execute(uploader)
 
 
 def _no_progress(phase: str, done: int, total: int) -> None:
@@ -101,34 +106,37 @@ class _Run:
     analyzer: Analyzer
     progress: Progress
     correlation_id: UUID  # one per run: all its events can be found together
+    recorded: int = 0  # analyses this run recorded
 
-    def execute(self, *, title: str, uploader: Actor) -> IngestOutcome:
+    def execute(self, uploader: Actor) -> IngestOutcome:
         project = self.repo.get(Project, self.project_id)
         if not project.exists:
             raise NotFound("Project", self.project_id)
         interview = self.repo.get(Interview, self.interview_id)
         resumed = interview.exists
         if not resumed:
-            self._create_interview(title, uploader)
+            self._create_interview(uploader)
         elif interview.status == "archived":
             raise IngestRefused(f"interview {self.interview_id} is archived; it is not re-run")
-        elif interview.status == "analyzed":
-            return self._outcome(resumed=True, recorded=0)
-        self._move_to("processing")
+        if not self._start():
+            return self._outcome(resumed=True)  # analysed already, by an earlier or another run
         try:
             self._create_sentences()
-            recorded = self._analyse(project.domain_keywords)
+            self._analyse(project.domain_keywords)
         except AnalyzerError as e:
-            reason = _reason(f"analysis failed: {e}")
-            self._move_to("failed", reason)
-            return self._outcome(resumed=resumed, recorded=0, reason=reason)
-        self._move_to("analyzed")
-        return self._outcome(resumed=resumed, recorded=recorded)
+            return self._fail(f"analysis failed: {e}", resumed=resumed)
+        except Exception as e:
+            # Not a BaseException: a run that is killed or interrupted stays `processing`, to be
+            # resumed; an error that would only happen again is recorded where people see it.
+            self._fail_quietly(f"ingestion failed: {type(e).__name__}: {e}")
+            raise
+        self._finish()
+        return self._outcome(resumed=resumed)
 
     # --- steps ------------------------------------------------------------------------------
 
-    def _create_interview(self, title: str, uploader: Actor) -> None:
-        metadata = self.upload.transcript.metadata
+    def _create_interview(self, uploader: Actor) -> None:
+        data = self.upload.interview_data()
         self._send(
             CreateInterview(
                 actor=uploader,
@@ -136,12 +144,12 @@ class _Run:
                 correlation_id=self.correlation_id,
                 interview_id=self.interview_id,
                 project_id=self.project_id,
-                title=title,
-                source_filename=self.upload.filename,
-                content_sha256=self.upload.content_sha256,
-                participants=self.upload.transcript.speakers,
-                recorded_on=metadata.recorded_on,
-                metadata={"format": self.upload.transcript.format, **dict(metadata.extra)},
+                title=data["title"],
+                source_filename=data["source_filename"],
+                content_sha256=data["content_sha256"],
+                participants=tuple(data["participants"]),
+                recorded_on=data["recorded_on"],
+                metadata=data["metadata"],
             )
         )
 
@@ -165,8 +173,8 @@ class _Run:
             )
             self.progress("sentences", done, len(segments))
 
-    def _analyse(self, domain_keywords: tuple[str, ...]) -> int:
-        """Record the first analysis of every sentence that lacks one; return how many."""
+    def _analyse(self, domain_keywords: tuple[str, ...]) -> None:
+        """Record the first analysis of every sentence that lacks one."""
         sentences = [
             self.repo.get(Sentence, sentence_id(self.interview_id, seg.index))
             for seg in self.upload.segments
@@ -183,21 +191,19 @@ class _Run:
             if len(results) != len(batch):
                 raise AnalyzerError(f"{len(results)} results for {len(batch)} sentences")
             for index, result in zip(batch, results, strict=True):
-                self._record_analysis(sentences[index].id, result.values, result.confidence)
+                self._record_analysis(sentences[index].id, utterances[index].text, result)
                 done += 1
                 self.progress("analysis", done, total)
-        return len(todo)
 
     def _analysed_before(self, sentence: Sentence) -> bool:
         # Not `sentence.analysis is not None`: an expert may have cleared the first analysis,
         # and a re-run must not bring it back.
         if sentence.analysis is not None:
             return True
-        command_id = self._analysis_command_id(sentence.id)
-        event_id = derived_event_id(command_id, sentence.stream, 0)
+        event_id = derived_event_id(self._analysis_command_id(sentence.id), sentence.stream, 0)
         return self.repo.recorded(sentence, event_id) is not None
 
-    def _record_analysis(self, sid: UUID, values: dict, confidence: dict) -> None:
+    def _record_analysis(self, sid: UUID, text: str, result: Analysis) -> None:
         analyzer = self.analyzer
         command = RecordAnalysis(
             actor=Actor.ai(analyzer.name),
@@ -208,52 +214,88 @@ class _Run:
             model=analyzer.model,
             model_version=analyzer.model_version,
             prompt_version=analyzer.prompt_version,
-            values=values,
-            confidence=confidence,
+            values=result.values,
+            confidence=result.confidence,
+            analysed_text=text,
         )
-        try:
-            self._send_retrying(command)
-        except InvalidCommand as e:
-            # The analyzer answered something the sentence refuses: its fault, not the data's.
-            raise AnalyzerError(
-                f"the {analyzer.name} analyzer gave an invalid analysis: {e}"
-            ) from e
-
-    def _move_to(self, status: str, reason: str | None = None) -> None:
-        """Set the interview's status unless it is there already (a re-run, a concurrent run)."""
-        for _ in range(3):
-            if self.repo.get(Interview, self.interview_id).status == status:
+        for attempt in range(ATTEMPTS):
+            try:
+                answer = self._send(command)
+            except OutdatedAnalysis:
+                # An expert edited the sentence while it was analysed; the re-analysis reaction
+                # analyses the new text. Recording the old text's analysis would be wrong.
                 return
+            except StaleVersion:
+                # Someone changed the sentence between our read and our append (a review, an
+                # override): decide again on what the stream holds now.
+                if attempt == ATTEMPTS - 1:
+                    raise
+                continue
+            except InvalidCommand as e:
+                # The analyzer answered something the sentence refuses: its fault, not the data's.
+                raise AnalyzerError(
+                    f"the {analyzer.name} analyzer gave an invalid analysis: {e}"
+                ) from e
+            if not answer.already_recorded:
+                self.recorded += 1
+            return
+
+    # --- status -----------------------------------------------------------------------------
+
+    def _start(self) -> bool:
+        """Move to processing; False if the interview is analysed already (nothing to do)."""
+        return self._advance("processing", allowed_from={"uploaded", "failed"}, done={"analyzed"})
+
+    def _finish(self) -> None:
+        # Another run of the same upload may have failed meanwhile, though ours completed every
+        # analysis; the interview is analysed all the same, through the legal path.
+        self._advance("processing", allowed_from={"failed"}, done={"analyzed"})
+        self._advance("analyzed", allowed_from={"processing"}, done=set())
+
+    def _fail(self, reason: str, *, resumed: bool) -> IngestOutcome:
+        reason = _reason(reason)
+        self._advance("failed", allowed_from={"processing"}, done={"analyzed"}, reason=reason)
+        return self._outcome(resumed=resumed, reason=reason)
+
+    def _fail_quietly(self, reason: str) -> None:
+        """Record the failure if the store still answers; the original error is what matters."""
+        try:
+            self._advance("failed", allowed_from={"processing"}, done={"analyzed"}, reason=reason)
+        except Exception:
+            log.exception("could not mark interview %s failed", self.interview_id)
+
+    def _advance(
+        self, to: str, *, allowed_from: set[str], done: set[str], reason: str | None = None
+    ) -> bool:
+        """Set the status to `to` if it is in `allowed_from`; True if it is `to` in the end.
+
+        A status in `done` means another run got further: nothing to do, False. Any other
+        status leaves things as they are (True: our caller carries on, as with `to`).
+        """
+        for _ in range(ATTEMPTS):
+            status = self.repo.get(Interview, self.interview_id).status
+            if status in done:
+                return False
+            if status == to or status not in allowed_from:
+                return True
             command = ChangeInterviewStatus(
                 actor=PIPELINE,
                 correlation_id=self.correlation_id,
                 interview_id=self.interview_id,
-                to_status=status,
+                to_status=to,
                 reason=reason,
             )
             try:
                 self._send(command)
-                return
+                return True
             except StaleVersion:
                 continue  # another run moved it meanwhile: look again
-        raise StaleVersion(f"Interview-{self.interview_id}", None, None, [])
+        raise RuntimeError(f"interview {self.interview_id} keeps changing status; try again later")
 
     # --- helpers ----------------------------------------------------------------------------
 
     def _send(self, command: Command) -> CommandResult:
         return handle(command, self.repo)
-
-    def _send_retrying(self, command: Command) -> CommandResult:
-        """A system command appends at the version it loaded; if an expert changed the sentence
-        in between, decide again on the fresh state (the handler reloads) — a bounded number of
-        times. Nothing is re-appended blindly: each attempt is a new decision."""
-        for attempt in range(3):
-            try:
-                return self._send(command)
-            except StaleVersion:
-                if attempt == 2:
-                    raise
-        raise AssertionError("unreachable")
 
     def _command_id(self, step: str) -> UUID:
         return uuid5(self.interview_id, step)
@@ -261,14 +303,14 @@ class _Run:
     def _analysis_command_id(self, sid: UUID) -> UUID:
         return uuid5(sid, "initial-analysis")
 
-    def _outcome(self, *, resumed: bool, recorded: int, reason: str | None = None) -> IngestOutcome:
+    def _outcome(self, *, resumed: bool, reason: str | None = None) -> IngestOutcome:
         interview = self.repo.get(Interview, self.interview_id)
         return IngestOutcome(
             interview_id=self.interview_id,
             title=interview.title,
             status=interview.status or "",
             sentences=len(self.upload.segments),
-            analyses_recorded=recorded,
+            analyses_recorded=self.recorded,
             resumed=resumed,
             reason=reason,
         )

@@ -17,14 +17,15 @@ from uuid import UUID
 from analysis.context import analysis_request
 from analysis.port import Analyzer, AnalyzerError, Utterance
 from commands.aggregates import Project, Sentence, sentence_id
+from commands.aggregates.base import derived_event_id
 from commands.bus import handle
-from commands.errors import CommandError, StaleVersion
+from commands.errors import OutdatedAnalysis, StaleVersion
 from commands.messages import RecordAnalysis
 from commands.repository import Repository
 from commands.results import CommandResult
 from events.dimensions import DIMENSIONS
 from events.envelope import Actor, RecordedEvent
-from events.store import EventFilter, EventStore
+from events.store import EventFilter, EventStore, EventStoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -46,12 +47,16 @@ def reanalyse_edited_sentence(
         sentence = repo.get(Sentence, edit.aggregate_id)
         if sentence.text != edit.data["new_text"]:
             return None
+        if repo.recorded(sentence, derived_event_id(edit.event_id, sentence.stream, 0)):
+            return None  # handled before (the checkpoint lagged): no analyzer call to pay for
         project = repo.get(Project, _uuid(sentence.project_id))
         neighbours = _neighbourhood(repo, sentence)
         target = next(i for i, s in enumerate(neighbours) if s.id == sentence.id)
         utterances = [Utterance(s.text, s.speaker) for s in neighbours]
         request = analysis_request(utterances, target, project.domain_keywords)
-        [result] = analyzer.analyze([request])
+        results = analyzer.analyze([request])
+        if len(results) != 1:
+            raise AnalyzerError(f"{len(results)} results for one sentence")
         command = RecordAnalysis(
             actor=Actor.ai(analyzer.name),
             command_id=edit.event_id,
@@ -61,11 +66,14 @@ def reanalyse_edited_sentence(
             model=analyzer.model,
             model_version=analyzer.model_version,
             prompt_version=analyzer.prompt_version,
-            values=result.values,
-            confidence=result.confidence,
+            values=results[0].values,
+            confidence=results[0].confidence,
+            analysed_text=sentence.text,
         )
         try:
             return handle(command, repo)
+        except OutdatedAnalysis:
+            return None  # edited again meanwhile: that edit gets its own analysis
         except StaleVersion:
             # Someone changed the sentence while we analysed: look again (its text may differ).
             if attempt == 2:
@@ -118,7 +126,10 @@ class EditFollower:
                 if e.retryable:
                     raise
                 self._give_up(edit, e)
-            except CommandError as e:
+            except EventStoreUnavailable:
+                raise  # an outage: wait and come back to this very edit
+            except Exception as e:
+                # Anything else would fail again on every retry and hold up all later edits.
                 self._give_up(edit, e)
             self.position = edit.position
         return len(edits)
@@ -127,7 +138,7 @@ class EditFollower:
         # The sentence keeps its earlier analysis, which the read model shows as stale; an
         # expert can still override or clear it. Blocking every later edit would be worse.
         log.error(
-            "no new analysis for %s after edit %s (position %d): %s",
+            "no new analysis for %s after edit %s (position %d): %r",
             edit.stream,
             edit.event_id,
             edit.position,

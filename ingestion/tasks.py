@@ -1,7 +1,9 @@
 """The pipeline as django-q2 tasks (ORM broker by default, SPEC 8).
 
 A task carries the uploaded bytes themselves, so a task handed out again after its worker died
-has everything to resume; the pipeline's idempotency makes that second run safe.
+has everything to resume; the pipeline's idempotency makes that second run safe. (django-q2
+keeps finished tasks with their arguments, up to its `save_limit`: a busy site on the ORM
+broker may want to lower it.)
 """
 
 from typing import Any
@@ -11,9 +13,10 @@ from django.conf import settings
 from django_q.tasks import async_task
 
 from analysis.wiring import get_analyzer
+from commands.errors import NotFound
 from events.envelope import Actor
 from events.wiring import get_event_store
-from ingestion.pipeline import ingest
+from ingestion.pipeline import IngestRefused, ingest
 from ingestion.prepare import prepare_upload
 from ingestion.upload import RejectedUpload
 
@@ -53,7 +56,9 @@ def ingest_upload(
 ) -> dict[str, Any]:
     """Run the pipeline; the returned dict is the task's result (shown as the upload status)."""
     try:
-        upload = prepare_upload(raw, filename=filename, max_bytes=settings.INGEST_MAX_BYTES)
+        upload = prepare_upload(
+            raw, filename=filename, max_bytes=settings.INGEST_MAX_BYTES, title=title
+        )
     except RejectedUpload as e:
         return {"status": "rejected", "reason": str(e)}
     backend = get_analyzer(analyzer)
@@ -63,9 +68,10 @@ def ingest_upload(
             project_id=UUID(project_id),
             analyzer=backend,
             store=get_event_store(),
-            title=title,
             uploader=Actor.from_dict(uploader),
         )
+    except (IngestRefused, NotFound) as e:
+        return {"status": "rejected", "reason": str(e)}
     finally:
         backend.close()
     return {

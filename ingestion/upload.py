@@ -38,15 +38,20 @@ _MAX_CONTROL_SHARE = 0.05
 _MB = 1024 * 1024
 
 
-def decode_upload(raw: bytes, *, filename: str, max_bytes: int) -> str:
-    """The upload as LF-normalised text; RejectedUpload says, naming the file, why it is not."""
-    if not raw.strip():
-        raise RejectedUpload(f"{filename} is empty: there is no transcript text in it.")
-    if len(raw) > max_bytes:
+def check_size(size: int, *, filename: str, max_bytes: int) -> None:
+    """Refuse an upload over the limit — callers holding only its size check before reading."""
+    if size > max_bytes:
         raise RejectedUpload(
-            f"{filename} is {_megabytes(len(raw))}, over the upload limit of"
+            f"{filename} is {_megabytes(size)}, over the upload limit of"
             f" {_megabytes(max_bytes)} (the INGEST_MAX_BYTES setting)."
         )
+
+
+def decode_upload(raw: bytes, *, filename: str, max_bytes: int) -> str:
+    """The upload as LF-normalised text; RejectedUpload says, naming the file, why it is not."""
+    check_size(len(raw), filename=filename, max_bytes=max_bytes)
+    if not raw.strip():
+        raise RejectedUpload(f"{filename} is empty: there is no transcript text in it.")
     _refuse_binary(raw, filename)
     try:
         text = raw.decode("utf-8")

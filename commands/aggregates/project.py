@@ -34,6 +34,9 @@ class Project(Aggregate):
             "slug": _slug(slug),
             "domain_keywords": keyword_list(domain_keywords),
         }
+        if self.id != project_id_for_slug(data["slug"]):
+            # The id is how a slug stays unique without a read model (see project_id_for_slug).
+            raise InvalidCommand("a project's id must be project_id_for_slug(slug)")
         self._create("ProjectCreated", data, cause)
 
     def update(

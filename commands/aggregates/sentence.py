@@ -10,7 +10,7 @@ from typing import Any
 from uuid import UUID, uuid5
 
 from commands.aggregates.base import Aggregate, Cause, optional_text, required_text
-from commands.errors import InvalidCommand
+from commands.errors import InvalidCommand, OutdatedAnalysis
 from events.dimensions import InvalidDimensionValue, parse_dimension, validate_value
 
 # Events that change what a reviewer confirmed; a confirmation stands only until one of them
@@ -123,8 +123,13 @@ class Sentence(Aggregate):
         confidence: Mapping[str, float],
         domain_keywords: Iterable[str],
         cause: Cause,
+        analysed_text: str | None = None,
     ) -> None:
         self._require_exists()
+        if analysed_text is not None and analysed_text != self.text:
+            raise OutdatedAnalysis(
+                "the sentence was edited while it was analysed: the analysis is of its old text"
+            )
         if not values:
             raise InvalidCommand("an analysis needs at least one dimension value")
         clean = _dimension_values(values, domain_keywords)

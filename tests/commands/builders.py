@@ -5,7 +5,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from commands.aggregates import Cause
+from commands.aggregates import Cause, project_id_for_slug
 from commands.bus import handle
 from commands.messages import (
     CreateInterview,
@@ -63,13 +63,14 @@ class World:
         return f"Sentence-{self.sentence_id}"
 
 
-def create_project_command(project_id: uuid.UUID | None = None, **changes: Any) -> CreateProject:
-    project_id = project_id or uuid.uuid4()
+def create_project_command(slug: str | None = None, **changes: Any) -> CreateProject:
+    """A new project (a fresh slug), or the project of `slug` again."""
+    slug = slug or f"tooling-{uuid.uuid4().hex[:8]}"
     fields: dict[str, Any] = {
         "actor": PIPELINE,
-        "project_id": project_id,
+        "project_id": project_id_for_slug(slug),
         "name": "Tooling study",
-        "slug": f"tooling-{project_id.hex[:8]}",
+        "slug": slug,
         "domain_keywords": PROJECT_KEYWORDS,
     }
     return CreateProject(**{**fields, **changes})

@@ -144,7 +144,7 @@ def test_a_pipeline_re_run_with_an_explicit_event_id_records_the_analysis_once(s
 
 def test_a_creation_racing_an_identical_creation_is_a_no_op():
     command = create_project_command()
-    twin = create_project_command(command.project_id, slug=command.slug)
+    twin = create_project_command(command.slug)
     store = RacingStore(lambda: handle(twin, Repository(SqlEventStore())))
     result = handle(command, Repository(store))
     assert result.already_recorded
@@ -154,7 +154,7 @@ def test_a_creation_racing_an_identical_creation_is_a_no_op():
 
 def test_a_creation_racing_a_different_creation_fails_without_overwriting():
     command = create_project_command()
-    rival = create_project_command(command.project_id, slug=command.slug, name="Rival")
+    rival = create_project_command(command.slug, name="Rival")
     store = RacingStore(lambda: handle(rival, Repository(SqlEventStore())))
     with pytest.raises(AlreadyExists, match="name"):
         handle(command, Repository(store))

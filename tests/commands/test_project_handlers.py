@@ -27,8 +27,9 @@ def test_it_creates_a_project_and_answers_with_ids_version_and_position(store, r
 
 
 def test_creating_the_same_project_again_is_a_no_op_that_answers_as_the_first_time(store, repo):
-    first = handle(create_project_command(), repo)
-    again = create_project_command(first.aggregate_id, command_id=uuid.uuid4())
+    command = create_project_command()
+    first = handle(command, repo)
+    again = create_project_command(command.slug, command_id=uuid.uuid4())
     result = handle(again, type(repo)(store))  # a fresh repository: a separate pipeline run
     assert result.already_recorded
     assert (result.event_ids, result.version, result.position) == (
@@ -40,10 +41,19 @@ def test_creating_the_same_project_again_is_a_no_op_that_answers_as_the_first_ti
 
 
 def test_it_refuses_to_create_a_different_project_under_an_existing_id(store, repo):
-    first = handle(create_project_command(), repo)
+    command = create_project_command()
+    first = handle(command, repo)
     with pytest.raises(AlreadyExists, match="name"):
-        handle(create_project_command(first.aggregate_id, name="Other"), repo)
+        handle(create_project_command(command.slug, name="Other"), repo)
     assert len(store.read_stream(first.stream)) == 1
+
+
+def test_a_project_id_must_be_derived_from_its_slug(store, repo):
+    # Otherwise two projects could share a slug, which ingest and uploads look projects up by.
+    command = create_project_command(project_id=uuid.uuid4())
+    with pytest.raises(InvalidCommand, match="project_id_for_slug"):
+        handle(command, repo)
+    assert store.read_stream(f"Project-{command.project_id}") == []
 
 
 def test_it_appends_nothing_for_an_invalid_project(store, repo):

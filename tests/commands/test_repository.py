@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 
-from commands.aggregates import Project
+from commands.aggregates import Project, project_id_for_slug
 from commands.bus import handle
 from commands.errors import InvalidCommand
 from commands.messages import UpdateProject
@@ -22,7 +22,7 @@ def test_a_stream_that_does_not_exist_gives_a_new_aggregate(repo):
 
 
 def test_it_saves_pending_events_and_moves_the_aggregate_to_the_stored_version(store, repo):
-    project = repo.get(Project, uuid.uuid4())
+    project = repo.get(Project, project_id_for_slug("tooling"))
     project.create(name="Tooling", slug="tooling", domain_keywords=[], cause=cause(PIPELINE))
     result = repo.save(project, NO_STREAM)
     assert (result.version, project.version, project.pending) == (0, 0, [])

@@ -208,3 +208,17 @@ def test_an_unusable_analyzer_configuration_is_reported(settings):
     settings.OPENAI_API_KEY = ""
     with pytest.raises(CommandError, match="OPENAI_"):
         ingest(str(SAMPLE_FILES[0]), "--analyzer", "openai", "--project", "demo")
+
+
+def test_an_analysis_failure_is_reported_with_its_reason_and_how_to_resume(settings):
+    with FakeOpenAIServer() as fake:
+        settings.OPENAI_BASE_URL = fake.base_url
+        settings.OPENAI_API_KEY = "sk-wrong"
+        out, _, failure = ingest_failing(
+            str(SAMPLE_FILES[1]), "--project", "demo", "--analyzer", "openai"
+        )
+    assert " failed " in out
+    assert "analysis failed: " in out
+    assert "401" in out
+    assert out.rstrip().endswith("(run it again to resume)")
+    assert failure == "1 of 1 file(s) not ingested"

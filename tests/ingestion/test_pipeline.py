@@ -1,10 +1,12 @@
+import re
+
 import pytest
 
 from analysis.heuristic import HeuristicAnalyzer
 from commands.aggregates import Interview, Sentence, sentence_id
 from commands.bus import handle
 from commands.errors import NotFound
-from commands.messages import ChangeInterviewStatus, ClearAnalysis
+from commands.messages import ChangeInterviewStatus, ClearAnalysis, EditSentence
 from commands.repository import Repository
 from events.dimensions import DIMENSIONS, validate_value
 from events.envelope import Actor
@@ -12,6 +14,7 @@ from events.sql_store import SqlEventStore
 from ingestion.pipeline import IngestRefused, ingest, interview_id_for
 from ingestion.prepare import PreparedUpload, prepare_upload
 from ingestion.projects import ensure_project
+from ingestion.upload import RejectedUpload
 from tests.commands.builders import PIPELINE, REVIEWER
 from tests.ingestion.helpers import (
     DEMO_FILES,
@@ -38,8 +41,8 @@ def project(store):
     return ensure_project("ledgerline", store=store, actor=PIPELINE)
 
 
-def prepared(path=SAMPLE_FILES[0]) -> PreparedUpload:
-    return prepare_upload(path.read_bytes(), filename=path.name, max_bytes=5_000_000)
+def prepared(path=SAMPLE_FILES[0], title=None) -> PreparedUpload:
+    return prepare_upload(path.read_bytes(), filename=path.name, max_bytes=5_000_000, title=title)
 
 
 def run(store, project, upload, analyzer=None, **options):
@@ -85,12 +88,12 @@ def test_events_come_in_pipeline_order_with_the_right_actors_and_one_correlation
     assert set(kinds[2:first_analysis]) == {"SentenceCreated"}
     assert kinds[-1] == "InterviewStatusChanged"
     assert events[-1].data == {"from_status": "processing", "to_status": "analyzed", "reason": None}
-    actors = {e.event_type: str(e.actor) for e in events}
+    actors = {(e.event_type, str(e.actor)) for e in events}
     assert actors == {
-        "InterviewCreated": "human:3",
-        "InterviewStatusChanged": "system:pipeline",
-        "SentenceCreated": "system:pipeline",
-        "AnalysisGenerated": "ai:heuristic",
+        ("InterviewCreated", "human:3"),
+        ("InterviewStatusChanged", "system:pipeline"),
+        ("SentenceCreated", "system:pipeline"),
+        ("AnalysisGenerated", "ai:heuristic"),
     }
     assert len({e.correlation_id for e in events}) == 1
     assert all(e.causation_id is not None for e in events)
@@ -123,7 +126,7 @@ def test_sentences_keep_speaker_and_offsets_into_the_original_text(store, projec
 
 
 def test_a_title_given_wins_over_the_front_matter(store, project):
-    outcome = run(store, project, prepared(), title="Jordan, March")
+    outcome = run(store, project, prepared(title="  Jordan, March "))
     assert outcome.title == "Jordan, March"
 
 
@@ -290,3 +293,100 @@ def test_sentences_are_sent_to_the_analyzer_in_its_batch_size(store, project):
     run(store, project, upload, analyzer=analyzer)
     n = len(upload.segments)
     assert analyzer.calls == [5] * (n // 5) + ([n % 5] if n % 5 else [])
+
+
+def test_a_bug_fails_the_interview_with_the_reason_and_is_raised(store, project):
+    upload = prepared()
+    with pytest.raises(ZeroDivisionError):
+        run(store, project, upload, analyzer=FailingAfter(3, ZeroDivisionError("oops")))
+    interview_id = interview_id_for(project.id, upload.content_sha256)
+    last = events_of(store, interview_id)[-1]
+    assert last.data["to_status"] == "failed"
+    assert last.data["reason"] == "ingestion failed: ZeroDivisionError: oops"
+    assert run(store, project, upload).status == "analyzed"  # fixed, a re-run completes it
+
+
+class EditingAnalyzer(HeuristicAnalyzer):
+    """An expert edits sentence 2 while the analyzer is busy with it."""
+
+    def __init__(self, store, interview_id) -> None:
+        super().__init__()
+        self.store, self.interview_id = store, interview_id
+
+    def analyze(self, requests):
+        results = super().analyze(requests)
+        target = Repository(self.store).get(Sentence, sentence_id(self.interview_id, 2))
+        if not target.edited:
+            handle(
+                EditSentence(
+                    actor=REVIEWER,
+                    sentence_id=target.id,
+                    new_text="Edited while it was being analysed.",
+                    reason="typo",
+                    expected_version=target.version,
+                ),
+                Repository(self.store),
+            )
+        return results
+
+
+def test_an_analysis_of_text_edited_meanwhile_is_not_recorded(store, project):
+    upload = prepared()
+    interview_id = interview_id_for(project.id, upload.content_sha256)
+    outcome = run(store, project, upload, analyzer=EditingAnalyzer(store, interview_id))
+    edited = Repository(store).get(Sentence, sentence_id(interview_id, 2))
+    assert edited.text == "Edited while it was being analysed."
+    assert edited.analysis is None  # left to the re-analysis reaction
+    assert outcome.status == "analyzed"
+    assert outcome.analyses_recorded == len(upload.segments) - 1
+
+
+class ConcurrentRun(HeuristicAnalyzer):
+    """Starts a whole second run of the same upload while the first is analysing."""
+
+    def __init__(self, store, project, upload) -> None:
+        super().__init__()
+        self.store, self.project, self.upload, self.second = store, project, upload, None
+
+    def analyze(self, requests):
+        if self.second is None:
+            self.second = ingest(
+                self.upload,
+                project_id=self.project.id,
+                analyzer=HeuristicAnalyzer(),
+                store=self.store,
+            )
+        return super().analyze(requests)
+
+
+def test_two_runs_of_the_same_upload_at_once_write_everything_once(store, project):
+    upload = prepared()
+    analyzer = ConcurrentRun(store, project, upload)
+    first = run(store, project, upload, analyzer=analyzer)
+    events = events_of(store, first.interview_id)
+    n = len(upload.segments)
+    assert analyzer.second.status == first.status == "analyzed"
+    assert analyzer.second.analyses_recorded + first.analyses_recorded == n
+    assert type_counts(events) == {
+        "InterviewCreated": 1,
+        "InterviewStatusChanged": 2,
+        "SentenceCreated": n,
+        "AnalysisGenerated": n,
+    }
+
+
+@pytest.mark.parametrize(
+    ("content", "title", "message"),
+    [
+        (
+            b"Maya: " + b"word" * 4000 + b".\n",
+            None,
+            "sentence 1 (at character 6) cannot be recorded: text: String should have at most",
+        ),
+        (b"Maya: We use Jira.\n", "T" * 10_001, "interview cannot be recorded: title: String"),
+    ],
+    ids=["sentence-without-spaces", "title"],
+)
+def test_text_too_long_to_record_is_refused_before_anything_is_written(content, title, message):
+    with pytest.raises(RejectedUpload, match=re.escape(message)):
+        prepare_upload(content, filename="long.txt", max_bytes=5_000_000, title=title)

@@ -159,3 +159,22 @@ def test_runreactions_once_reports_an_outage(store, interview_id, settings):
     settings.OPENAI_MAX_ATTEMPTS = 1
     with pytest.raises(CommandError, match="stopped at position 0"):
         call_command("runreactions", "--once", stdout=StringIO(), stderr=StringIO())
+
+
+def test_an_edit_handled_before_costs_no_second_analysis(store, interview_id):
+    edit(store, interview_id, "We moved everything to Jira last spring.")
+    EditFollower(store, HeuristicAnalyzer()).process_batch()
+    # Seen again from an older checkpoint, with a provider that is down: no call is made.
+    again = EditFollower(store, FailingAfter(0, AnalyzerError("down", retryable=True)))
+    assert again.process_batch() == 1
+
+
+def test_an_edit_that_breaks_the_analyzer_does_not_hold_up_later_edits(store, interview_id, caplog):
+    edit(store, interview_id, "We moved to Jira.")
+    later = edit(store, interview_id, "We moved to Kanban.", index=4)
+    follower = EditFollower(store, FailingAfter(0, ValueError("unexpected answer shape")))
+
+    assert follower.process_batch() == 2
+
+    assert follower.position == later.position
+    assert caplog.text.count("no new analysis") == 2

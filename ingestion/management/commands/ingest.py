@@ -7,6 +7,7 @@ and the others go on; the exit status is non-zero if any file was not ingested. 
 on the same file resumes (or confirms) the same interview instead of duplicating it.
 """
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,7 +27,9 @@ from events.wiring import get_event_store
 from ingestion.pipeline import PIPELINE, IngestOutcome, Progress, ingest
 from ingestion.prepare import PreparedUpload, prepare_upload
 from ingestion.projects import ensure_project
-from ingestion.upload import RejectedUpload
+from ingestion.upload import RejectedUpload, check_size
+
+log = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -76,30 +79,36 @@ class Command(BaseCommand):
     ) -> bool:
         """Ingest one file; report and return False if it was refused or failed."""
         try:
-            upload = self._prepare(path)
+            upload = self._prepare(path, options["title"])
             slug = self._project_slug(upload, options["project"])
             project = ensure_project(slug, store=store, actor=PIPELINE)
-            with progress_bar(path.name, enabled=options["verbosity"] > 0) as progress:
-                outcome = ingest(
-                    upload,
-                    project_id=project.id,
-                    analyzer=analyzer,
-                    store=store,
-                    title=options["title"],
-                    progress=progress,
-                )
         except (RejectedUpload, DomainError) as e:
             self.stderr.write(f"{path}: not ingested: {e}")
+            return False
+        try:
+            with progress_bar(path.name, enabled=options["verbosity"] > 0) as progress:
+                outcome = ingest(
+                    upload, project_id=project.id, analyzer=analyzer, store=store, progress=progress
+                )
+        except EventStoreUnavailable:
+            raise  # every other file would fail the same way
+        except Exception as e:
+            # Some events may be written; the interview is marked failed, and running the
+            # command again on the file resumes it. The other files go on.
+            log.exception("ingesting %s failed", path)
+            self.stderr.write(f"{path}: failed: {e} (run it again to resume)")
             return False
         self.stdout.write(_summary(outcome, path))
         return outcome.status == "analyzed"
 
-    def _prepare(self, path: Path) -> PreparedUpload:
+    def _prepare(self, path: Path, title: str | None) -> PreparedUpload:
+        limit = settings.INGEST_MAX_BYTES
         try:
+            check_size(path.stat().st_size, filename=path.name, max_bytes=limit)  # before reading
             raw = path.read_bytes()
         except OSError as e:
             raise RejectedUpload(f"cannot read the file: {e.strerror}") from e
-        return prepare_upload(raw, filename=path.name, max_bytes=settings.INGEST_MAX_BYTES)
+        return prepare_upload(raw, filename=path.name, max_bytes=limit, title=title)
 
     def _project_slug(self, upload: PreparedUpload, given: str | None) -> str:
         slug = given or upload.transcript.metadata.project
@@ -112,10 +121,10 @@ class Command(BaseCommand):
 
 def _summary(outcome: IngestOutcome, path: Path) -> str:
     line = f"{outcome.interview_id}  {outcome.status:<8}  {outcome.sentences:>5} sentences  {path}"
+    if outcome.reason:
+        return f"{line}  {outcome.reason} (run it again to resume)"
     if outcome.resumed:
         line += "  (resumed)" if outcome.analyses_recorded else "  (already ingested)"
-    if outcome.reason:
-        line += f"  {outcome.reason}"
     return line
 
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from commands.aggregates import Cause, Project
+from commands.aggregates import Cause, Project, project_id_for_slug
 from commands.aggregates.base import new_event
 from events.envelope import RecordedEvent
 from tests.commands.builders import OWNER, PIPELINE
@@ -14,7 +14,7 @@ from tests.commands.builders import OWNER, PIPELINE
 
 def test_a_recorded_event_takes_actor_correlation_and_causation_from_the_command():
     command_id, correlation_id = uuid.uuid4(), uuid.uuid4()
-    project = Project(id=uuid.uuid4())
+    project = Project(id=project_id_for_slug("tooling"))
     project.create(
         name="Tooling",
         slug="tooling",

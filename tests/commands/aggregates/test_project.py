@@ -4,13 +4,13 @@ import uuid
 
 import pytest
 
-from commands.aggregates import Project
+from commands.aggregates import Project, project_id_for_slug
 from commands.errors import AlreadyExists, InvalidCommand, NotFound
 from tests.commands.builders import PIPELINE, REVIEWER, cause
 
 
 def a_project(**changes) -> Project:
-    project = Project(id=uuid.uuid4())
+    project = Project(id=project_id_for_slug(changes.get("slug", "tooling")))
     fields = {"name": "Tooling", "slug": "tooling", "domain_keywords": ["Jira", "Scrum"]}
     project.create(**{**fields, **changes}, cause=cause(PIPELINE))
     return project
