@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "django_q",
     "events.apps.EventsConfig",
     "ingestion.apps.IngestionConfig",
+    "projections.apps.ProjectionsConfig",
+    "readmodel.apps.ReadModelConfig",
     "interview_analyzer.apps.InterviewAnalyzerConfig",
 ]
 
@@ -118,6 +120,13 @@ Q_CLUSTER = {
     "catch_up": False,
     "label": "Tasks",
 }
+
+# --- Projections (SPEC 7) -----------------------------------------------------------------------
+# Lanes per projection: events are routed by a stable hash of their interview (or project), so
+# changing this number re-routes them — replay the projections after changing it.
+PROJECTION_LANES = env.int("PROJECTION_LANES", default=12)
+if not 1 <= PROJECTION_LANES <= 256:
+    raise environ.ImproperlyConfigured("PROJECTION_LANES must be from 1 to 256")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

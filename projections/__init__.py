@@ -1,0 +1,1 @@
+"""The projection service: read models kept from the global event log (SPEC 7)."""

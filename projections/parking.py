@@ -1,0 +1,110 @@
+"""Parked events: listing, retrying in order, discarding (SPEC 7, SPEC 10.5).
+
+A parked event was given up on after retries; the later events of its interview wait behind it
+(also parked), so an interview's events are applied in order or not at all. Retrying applies
+them again in position order, stopping at the first that still fails; discarding drops one
+without applying it. When nothing of an interview is parked any more, it is unblocked.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Min
+from django.utils import timezone
+
+from events.envelope import RecordedEvent
+from events.store import EventStore
+from projections.models import ParkedEvent
+from projections.port import ApplyFailed, Projection
+
+PARKED = ParkedEvent.State.PARKED
+
+
+def blocked_keys(projection: str) -> dict[str, int]:
+    """Interview/project keys with parked events in `projection`, each with its first one's id."""
+    rows = (
+        ParkedEvent.objects.filter(projection=projection, state=PARKED)
+        .values("blocking_key")
+        .annotate(first=Min("id"))
+    )
+    return {row["blocking_key"]: row["first"] for row in rows}
+
+
+def parked_queue(projection: str, key: str) -> list[ParkedEvent]:
+    """The parked events of one interview (or project), in the order they must be applied."""
+    return list(
+        ParkedEvent.objects.filter(projection=projection, state=PARKED, blocking_key=key).order_by(
+            "position"
+        )
+    )
+
+
+@dataclass(frozen=True)
+class RetryOutcome:
+    applied: int
+    remaining: int  # still parked for that key (0: the interview is unblocked)
+    error: str | None = None  # why the first remaining one still fails
+
+
+class ParkedError(Exception):
+    """An operator request that cannot be carried out as asked; the message says why."""
+
+
+def retry(projection: Projection, store: EventStore, key: str) -> RetryOutcome:
+    """Apply the parked events of `key` in order; stop at the first that still fails."""
+    queue = parked_queue(projection.name, key)
+    if not queue:
+        raise ParkedError(f"nothing of {key} is parked in the {projection.name} projection")
+    applied = 0
+    for index, parked in enumerate(queue):
+        event = _event_at(store, parked.position)
+        last = index == len(queue) - 1
+        try:
+            projection.apply_parked(event, parked.id, unblock=key if last else None)
+        except ApplyFailed as failure:
+            parked.attempts += 1
+            parked.error = f"{type(failure.error).__name__}: {failure.error}"
+            parked.traceback = failure.traceback
+            parked.save(update_fields=["attempts", "error", "traceback"])
+            return RetryOutcome(applied, len(queue) - index, parked.error)
+        applied += 1
+    return RetryOutcome(applied, 0)
+
+
+def retry_one(projection: Projection, store: EventStore, parked_id: int) -> RetryOutcome:
+    """Retry from parked event `parked_id`, which must be the first of its interview's queue."""
+    parked = _get(parked_id)
+    queue = parked_queue(parked.projection, parked.blocking_key)
+    if queue[0].id != parked.id:
+        raise ParkedError(
+            f"parked event {parked.id} waits behind {queue[0].id}: retry that one, or all of"
+            f" {parked.blocking_key} with --interview"
+        )
+    return retry(projection, store, parked.blocking_key)
+
+
+def discard(projection: Projection, parked_id: int) -> ParkedEvent:
+    """Drop a parked event without applying it; unblock its interview if nothing else waits."""
+    parked = _get(parked_id)
+    parked.state = ParkedEvent.State.DISCARDED
+    parked.resolved_at = timezone.now()
+    parked.save(update_fields=["state", "resolved_at"])
+    if not parked_queue(parked.projection, parked.blocking_key):
+        projection.unblock(parked.blocking_key)
+    return parked
+
+
+def _get(parked_id: int) -> ParkedEvent:
+    try:
+        parked = ParkedEvent.objects.get(id=parked_id)
+    except ParkedEvent.DoesNotExist:
+        raise ParkedError(f"no parked event {parked_id}") from None
+    if parked.state != PARKED:
+        raise ParkedError(f"parked event {parked_id} is {parked.state} already")
+    return parked
+
+
+def _event_at(store: EventStore, position: int) -> RecordedEvent:
+    found = store.read_all(after=position - 1, limit=1)
+    if not found or found[0].position != position:
+        raise ParkedError(f"the event store has no event at position {position}")
+    return found[0]

@@ -1,0 +1,196 @@
+"""The projection runner: one catch-up reader of the global log per projection, N lanes.
+
+`process_batch()` is one unit of work (healthchecks-style): read the next events after the
+lowest lane checkpoint, route each to its lane by interview (project events by project), and
+let every lane apply its share strictly in order — each lane's writes and checkpoint in one
+transaction. Events at or below a lane's checkpoint are skipped, so a restart (after a crash at
+any instant) resumes exactly where each lane stopped.
+
+A failing event is retried (`attempts` times, with backoff); then it is parked, and every later
+event of its interview is parked behind it, while other interviews go on (SPEC 7, SPEC 10.5:
+the checkpoint moves past an event only once it is applied or parked — never on a failure).
+"""
+
+import logging
+import time
+import traceback
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from events.envelope import RecordedEvent
+from events.store import EventStore
+from projections import metrics
+from projections.lanes import blocking_key, lane_of
+from projections.parking import blocked_keys
+from projections.port import ApplyFailed, Projection
+
+log = logging.getLogger(__name__)
+
+
+class LaneLayoutError(Exception):
+    """The checkpoints were written with another number of lanes, and are not all equal."""
+
+
+@dataclass
+class ProjectionRunner:
+    projection: Projection
+    store: EventStore
+    lanes: int
+    batch_size: int = 500
+    attempts: int = 3
+    backoff: float = 0.1  # seconds before the first retry of a failed event; doubles each time
+    sleep: Callable[[float], None] = time.sleep
+    only_lanes: frozenset[int] | None = None  # None: all lanes
+    applied: int = field(default=0, init=False)  # events applied by this runner
+    parked: int = field(default=0, init=False)
+
+    def check_lane_layout(self) -> None:
+        """Refuse to run with a lane count the stored checkpoints cannot be read with.
+
+        Changing the count re-routes interviews to other lanes. That is safe while every lane
+        is at the same position (rows keep versions, so nothing is applied twice), but a lane
+        behind the others would lose the events of interviews routed away from it.
+        """
+        stored = self.projection.stored_checkpoints()
+        if not stored or set(stored) == set(range(self.lanes)):
+            return
+        if len(set(stored.values())) > 1:
+            raise LaneLayoutError(
+                f"the {self.projection.name} projection ran with {len(stored)} lanes, unevenly"
+                f" advanced; run it to the head with that many lanes first, or replay it"
+            )
+
+    def process_batch(self) -> int:
+        """Apply the next batch; return how many events were read (0: caught up)."""
+        checkpoints = self.projection.checkpoints(self.lanes)
+        mine = self._my_lanes()
+        start = min(checkpoints[lane] for lane in mine)
+        events = self.store.read_all(after=start, limit=self.batch_size)
+        if not events:
+            return 0
+        by_lane: dict[int, list[RecordedEvent]] = defaultdict(list)
+        for event in events:
+            lane = lane_of(blocking_key(event), self.lanes)
+            if lane in mine and event.position > checkpoints[lane]:
+                by_lane[lane].append(event)
+        blocked = blocked_keys(self.projection.name)
+        for lane in sorted(by_lane):
+            self._run_lane(lane, by_lane[lane], blocked)
+        # Every lane has now handled everything up to the batch's last event.
+        self.projection.advance_lanes(sorted(mine), events[-1].position)
+        return len(events)
+
+    def catch_up(self, *, should_stop: Callable[[], bool] = lambda: False) -> int:
+        """Process batches until the head; return the number of events read."""
+        total = 0
+        while not should_stop():
+            count = self.process_batch()
+            if count == 0:
+                break
+            total += count
+        return total
+
+    # --- one lane ---------------------------------------------------------------------------
+
+    def _run_lane(
+        self, lane: int, events: Sequence[RecordedEvent], blocked: dict[str, int]
+    ) -> None:
+        i = 0
+        while i < len(events):
+            key = blocking_key(events[i])
+            if key in blocked:
+                self._park(lane, events[i], key, blocked, error="", tb="", attempts=0)
+                i += 1
+                continue
+            j = i
+            while j < len(events) and blocking_key(events[j]) not in blocked:
+                j += 1
+            run = events[i:j]
+            started = time.perf_counter()
+            try:
+                self.projection.apply(lane, run)
+                self._count_applied(lane, len(run))
+                i = j
+            except ApplyFailed as failure:
+                if failure.index < 0:
+                    # The projection cannot tell which event broke the batch: one by one.
+                    for event in run:
+                        self._run_lane(lane, [event], blocked)
+                    i = j
+                    continue
+                if failure.index:
+                    self.projection.apply(lane, run[: failure.index])
+                    self._count_applied(lane, failure.index)
+                self._retry_or_park(lane, run[failure.index], failure, blocked)
+                i += failure.index + 1
+            finally:
+                metrics.BATCH_SECONDS.labels(self.projection.name).observe(
+                    time.perf_counter() - started
+                )
+
+    def _retry_or_park(
+        self, lane: int, event: RecordedEvent, failure: ApplyFailed, blocked: dict[str, int]
+    ) -> None:
+        metrics.EVENTS_FAILED.labels(self.projection.name, str(lane)).inc()
+        delay = self.backoff
+        for _ in range(self.attempts - 1):
+            self.sleep(delay)
+            delay *= 2
+            try:
+                self.projection.apply(lane, [event])
+                self._count_applied(lane, 1)
+                return
+            except ApplyFailed as again:
+                metrics.EVENTS_FAILED.labels(self.projection.name, str(lane)).inc()
+                failure = again
+        log.error(
+            "parking %s %s at position %d after %d attempts: %s",
+            self.projection.name,
+            event.event_type,
+            event.position,
+            self.attempts,
+            failure.error,
+            extra={"correlation_id": str(event.correlation_id), "event_id": str(event.event_id)},
+        )
+        key = blocking_key(event)
+        error = f"{type(failure.error).__name__}: {failure.error}"
+        self._park(
+            lane, event, key, blocked, error=error, tb=failure.traceback, attempts=self.attempts
+        )
+
+    def _park(
+        self,
+        lane: int,
+        event: RecordedEvent,
+        key: str,
+        blocked: dict[str, int],
+        *,
+        error: str,
+        tb: str,
+        attempts: int,
+    ) -> None:
+        parked_id = self.projection.park(
+            lane,
+            event,
+            key=key,
+            error=error,
+            traceback=tb,
+            attempts=attempts,
+            behind=blocked.get(key),
+        )
+        blocked.setdefault(key, parked_id)
+        self.parked += 1
+        metrics.EVENTS_PARKED.labels(self.projection.name, str(lane)).inc()
+
+    def _count_applied(self, lane: int, count: int) -> None:
+        self.applied += count
+        metrics.EVENTS_APPLIED.labels(self.projection.name, str(lane)).inc(count)
+
+    def _my_lanes(self) -> frozenset[int]:
+        every = frozenset(range(self.lanes))
+        return every if self.only_lanes is None else every & self.only_lanes
+
+
+def format_traceback(error: BaseException) -> str:
+    return "".join(traceback.format_exception(error))

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ReadModelConfig(AppConfig):
+    name = "readmodel"
+    verbose_name = "Read model"

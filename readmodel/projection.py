@@ -1,0 +1,148 @@
+"""The relational projection: the read model's rows, its lane checkpoints and its parked events,
+all in the Django database, so each lane's changes and checkpoint commit in one transaction."""
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+from django.db import DatabaseError, InterfaceError, OperationalError, transaction
+from django.db.models import F
+from django.db.models.functions import Greatest
+from django.utils import timezone
+
+from events.envelope import RecordedEvent
+from projections.models import LaneCheckpoint, ParkedEvent
+from projections.port import ApplyFailed, Projection, ProjectionUnavailable
+from projections.runner import format_traceback
+from readmodel import models as rm
+from readmodel.projector import BatchRows, apply_event, recount
+
+# Errors of the database itself (down, locked, connection lost): wait, never park for them.
+OUTAGES = (OperationalError, InterfaceError)
+
+
+class RelationalProjection(Projection):
+    name = "relational"
+
+    def stored_checkpoints(self) -> dict[int, int]:
+        with _outage_guard():
+            rows = LaneCheckpoint.objects.filter(projection=self.name)
+            return dict(rows.values_list("lane", "position"))
+
+    def apply(self, lane: int, events: Sequence[RecordedEvent]) -> None:
+        if not events:
+            return
+        with _outage_guard():
+            try:
+                with transaction.atomic():
+                    rows = BatchRows(events)
+                    for index, event in enumerate(events):
+                        try:
+                            apply_event(rows, event)
+                        except OUTAGES:
+                            raise
+                        except Exception as e:
+                            raise ApplyFailed(index, e, format_traceback(e)) from e
+                    rows.flush()
+                    recount(rows.interviews_touched)
+                    self._move(lane, events[-1].position)
+            except (ApplyFailed, *OUTAGES):
+                raise
+            except DatabaseError as e:
+                # Written in bulk at the end, the rows cannot say which event broke a constraint;
+                # the runner then applies the events one by one to find it.
+                raise ApplyFailed(0 if len(events) == 1 else -1, e, format_traceback(e)) from e
+
+    def park(
+        self,
+        lane: int,
+        event: RecordedEvent,
+        *,
+        key: str,
+        error: str,
+        traceback: str,
+        attempts: int,
+        behind: int | None,
+    ) -> int:
+        with _outage_guard(), transaction.atomic():
+            parked, _ = ParkedEvent.objects.get_or_create(
+                projection=self.name,
+                position=event.position,
+                defaults={
+                    "lane": lane,
+                    "event_id": event.event_id,
+                    "event_type": event.event_type,
+                    "stream": event.stream,
+                    "blocking_key": key,
+                    "behind_id": behind,
+                    "error": error,
+                    "traceback": traceback,
+                    "attempts": attempts,
+                },
+            )
+            _set_blocked(key, True)
+            self._move(lane, event.position)
+        return parked.id
+
+    def apply_parked(self, event: RecordedEvent, parked_id: int, *, unblock: str | None) -> None:
+        with _outage_guard(), transaction.atomic():
+            rows = BatchRows([event])
+            try:
+                apply_event(rows, event)
+                rows.flush()
+            except OUTAGES:
+                raise
+            except Exception as e:
+                raise ApplyFailed(0, e, format_traceback(e)) from e
+            recount(rows.interviews_touched)
+            ParkedEvent.objects.filter(id=parked_id).update(
+                state=ParkedEvent.State.RESOLVED, resolved_at=timezone.now()
+            )
+            if unblock is not None:
+                _set_blocked(unblock, False)
+
+    def unblock(self, key: str) -> None:
+        with _outage_guard():
+            _set_blocked(key, False)
+
+    def advance_lanes(self, lanes: Sequence[int], position: int) -> None:
+        with _outage_guard(), transaction.atomic():
+            for lane in lanes:
+                self._move(lane, position)
+
+    def reset(self) -> None:
+        with _outage_guard(), transaction.atomic():
+            rm.Sentence.objects.all().delete()
+            rm.Interview.objects.all().delete()
+            rm.Project.objects.all().delete()
+            LaneCheckpoint.objects.filter(projection=self.name).delete()
+            ParkedEvent.objects.filter(projection=self.name).delete()
+
+    def digest(self) -> str:
+        from readmodel.digest import relational_digest
+
+        return relational_digest()
+
+    def _move(self, lane: int, position: int) -> None:
+        """Raise the lane's checkpoint to `position`; never lower it."""
+        updated = LaneCheckpoint.objects.filter(projection=self.name, lane=lane).update(
+            position=Greatest(F("position"), position)
+        )
+        if not updated:
+            LaneCheckpoint.objects.create(projection=self.name, lane=lane, position=position)
+
+
+def _set_blocked(key: str, blocked: bool) -> None:
+    kind, _, raw_id = key.partition("-")
+    if kind != "Interview":
+        return  # project rows carry no blocked mark
+    rm.Interview.objects.filter(id=raw_id).update(blocked=blocked)
+    rm.Sentence.objects.filter(interview_id=raw_id).update(blocked=blocked)
+
+
+@contextmanager
+def _outage_guard() -> Iterator[None]:
+    """Turn the database being unreachable into ProjectionUnavailable."""
+    try:
+        yield
+    except OUTAGES as e:
+        raise ProjectionUnavailable(f"the read model's database: {e}") from e
