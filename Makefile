@@ -26,6 +26,7 @@ run: install
 	@mkdir -p var
 	$(BIN)/python manage.py migrate --no-input
 	$(MAKE) --no-print-directory demo-data
+	$(BIN)/python manage.py runprojections --once
 	$(BIN)/python manage.py demo_admin
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 

@@ -1,0 +1,53 @@
+"""Read-your-writes (SPEC 7): wait, within a bound, until a projection has applied a position.
+
+A command answers with the global position of its event; a reader that wants to see its own
+write waits here before reading. With the interview (or project) the write concerns, only that
+lane is watched — the others may lag without delaying the reader.
+"""
+
+import time
+from uuid import UUID
+
+from django.conf import settings
+
+from projections.lanes import lane_of
+from projections.models import LaneCheckpoint
+
+
+def applied_position(
+    projection: str = "relational", *, key: str | None = None, lanes: int | None = None
+) -> int:
+    """The highest position up to which everything (of `key`'s lane, if given) is applied."""
+    lanes = lanes or settings.PROJECTION_LANES
+    watched = [lane_of(key, lanes)] if key is not None else list(range(lanes))
+    stored = dict(
+        LaneCheckpoint.objects.filter(projection=projection, lane__in=watched).values_list(
+            "lane", "position"
+        )
+    )
+    return min(stored.get(lane, 0) for lane in watched)
+
+
+def wait_for_position(
+    position: int,
+    *,
+    projection: str = "relational",
+    interview_id: UUID | None = None,
+    project_id: UUID | None = None,
+    timeout: float = 5.0,
+    poll: float = 0.02,
+    lanes: int | None = None,
+) -> bool:
+    """True as soon as `projection` has applied `position`; False if `timeout` passes first."""
+    key = None
+    if interview_id is not None:
+        key = f"Interview-{interview_id}"
+    elif project_id is not None:
+        key = f"Project-{project_id}"
+    deadline = time.monotonic() + max(0.0, timeout)
+    while True:
+        if applied_position(projection, key=key, lanes=lanes) >= position:
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(min(poll, max(0.0, deadline - time.monotonic())))
