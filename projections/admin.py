@@ -5,30 +5,20 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from events.wiring import get_event_store
+from interview_analyzer.admin import ReadOnlyAdmin
 from projections.models import LaneCheckpoint, ParkedEvent
 from projections.parking import ParkedError, discard, retry
 from projections.registry import get_projection
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-
 @admin.register(LaneCheckpoint)
-class LaneCheckpointAdmin(ReadOnly):
+class LaneCheckpointAdmin(ReadOnlyAdmin):
     list_display = ("projection", "lane", "position", "updated_at")
     list_filter = ("projection",)
 
 
 @admin.register(ParkedEvent)
-class ParkedEventAdmin(ReadOnly):
+class ParkedEventAdmin(ReadOnlyAdmin):
     list_display = ("id", "projection", "state", "position", "event_type", "blocking_key", "error")
     list_filter = ("projection", "state", "event_type")
     search_fields = ("blocking_key", "stream", "error")

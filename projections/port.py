@@ -88,3 +88,7 @@ class Projection(ABC):
     @abstractmethod
     def digest(self) -> str:
         """A hash of the read model's whole content: equal content, equal digest."""
+
+    def counts(self) -> dict[str, int]:
+        """Rows (or nodes) per kind, for operators comparing read models."""
+        return {}

@@ -14,6 +14,7 @@ from projections.models import LaneCheckpoint, ParkedEvent
 from projections.port import ApplyFailed, Projection, ProjectionUnavailable
 from projections.runner import format_traceback
 from readmodel import models as rm
+from readmodel.digest import digest_counts, relational_digest
 from readmodel.projector import BatchRows, apply_event, recount
 
 # Errors of the database itself (down, locked, connection lost): wait, never park for them.
@@ -118,9 +119,10 @@ class RelationalProjection(Projection):
             ParkedEvent.objects.filter(projection=self.name).delete()
 
     def digest(self) -> str:
-        from readmodel.digest import relational_digest
-
         return relational_digest()
+
+    def counts(self) -> dict[str, int]:
+        return digest_counts()
 
     def _move(self, lane: int, position: int) -> None:
         """Raise the lane's checkpoint to `position`; never lower it."""

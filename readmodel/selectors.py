@@ -1,0 +1,39 @@
+"""Reads of the relational read model (HackSoft-style selectors: keyword-only, typed, no writes).
+
+Views, the API and management commands read through these, so what "the sentences of a
+project" means — which rows, in which order — is decided once.
+"""
+
+import uuid
+
+from django.db.models import QuerySet
+
+from readmodel.models import Interview, Project, Sentence
+
+
+def project_get(*, slug: str) -> Project | None:
+    return Project.objects.filter(slug=slug).first()
+
+
+def interview_get(*, interview_id: uuid.UUID) -> Interview | None:
+    return Interview.objects.filter(id=interview_id).first()
+
+
+def sentences_for_export(
+    *, interview_id: uuid.UUID | None = None, project_slug: str | None = None
+) -> QuerySet[Sentence]:
+    """The sentences of one interview, or of every interview of one project — exactly one of
+    the two must be given.
+
+    Ordered interview by interview (oldest first, id breaking ties, so the order is stable),
+    then by index; each row comes with its interview and project, so exporting it costs no
+    further query.
+    """
+    if (interview_id is None) == (project_slug is None):
+        raise ValueError("give exactly one of interview_id and project_slug")
+    sentences = Sentence.objects.select_related("interview__project")
+    if interview_id is not None:
+        sentences = sentences.filter(interview_id=interview_id)
+    else:
+        sentences = sentences.filter(interview__project__slug=project_slug)
+    return sentences.order_by("interview__created_at", "interview_id", "index")
