@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from events.envelope import RecordedEvent
 from events.store import EventStore
+from interview_analyzer.logging import bind_correlation_id, bind_log_context
 from projections import metrics
 from projections.lanes import blocking_key, lane_of
 from projections.parking import blocked_keys
@@ -132,6 +133,22 @@ class ProjectionRunner:
     def _retry_or_park(
         self, lane: int, event: RecordedEvent, failure: ApplyFailed, blocked: dict[str, int]
     ) -> None:
+        # Everything logged about this event carries its correlation id: the trail from the
+        # command (or upload) that caused it to the projection that could not apply it.
+        with (
+            bind_correlation_id(event.correlation_id),
+            bind_log_context(
+                projection=self.projection.name,
+                lane=lane,
+                event_id=str(event.event_id),
+                position=event.position,
+            ),
+        ):
+            self._retry_then_park(lane, event, failure, blocked)
+
+    def _retry_then_park(
+        self, lane: int, event: RecordedEvent, failure: ApplyFailed, blocked: dict[str, int]
+    ) -> None:
         metrics.EVENTS_FAILED.labels(self.projection.name, str(lane)).inc()
         delay = self.backoff
         for _ in range(self.attempts - 1):
@@ -151,7 +168,6 @@ class ProjectionRunner:
             event.position,
             self.attempts,
             failure.error,
-            extra={"correlation_id": str(event.correlation_id), "event_id": str(event.event_id)},
         )
         key = blocking_key(event)
         error = f"{type(failure.error).__name__}: {failure.error}"
