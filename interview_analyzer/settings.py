@@ -143,10 +143,29 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 
+# --- Observability (SPEC 7) --------------------------------------------------------------------
+# A lane behind the head whose checkpoint has not moved for this long is "stalled": /health/ready
+# answers 503 and projection_lane_stalled is 1.
+PROJECTION_STALL_SECONDS = env.int("PROJECTION_STALL_SECONDS", default=120)
+# When set, GET /metrics needs "Authorization: Bearer <METRICS_TOKEN>".
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# Address `runprojections --metrics-port` listens on; loopback unless a scraper needs more.
+METRICS_BIND = env.str("METRICS_BIND", default="127.0.0.1")
+# Log lines: "text" for people (development), "json" (one object a line) for log collectors.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+if LOG_FORMAT not in {"text", "json"}:
+    raise environ.ImproperlyConfigured(f"LOG_FORMAT must be 'text' or 'json', not {LOG_FORMAT!r}")
+if PROJECTION_STALL_SECONDS <= 0:
+    raise environ.ImproperlyConfigured("PROJECTION_STALL_SECONDS must be positive")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "interview_analyzer.logging.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # httpx logs every request at INFO: one line per analysed sentence drowns everything else.
     "loggers": {"httpx": {"level": "WARNING"}},

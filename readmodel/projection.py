@@ -6,7 +6,7 @@ from contextlib import contextmanager
 
 from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 from django.db.models import F
-from django.db.models.functions import Greatest
+from django.db.models.functions import Greatest, Now
 from django.utils import timezone
 
 from events.envelope import RecordedEvent
@@ -126,8 +126,9 @@ class RelationalProjection(Projection):
 
     def _move(self, lane: int, position: int) -> None:
         """Raise the lane's checkpoint to `position`; never lower it."""
+        # `update()` skips auto_now: the time is set here, as stall detection reads it.
         updated = LaneCheckpoint.objects.filter(projection=self.name, lane=lane).update(
-            position=Greatest(F("position"), position)
+            position=Greatest(F("position"), position), updated_at=Now()
         )
         if not updated:
             LaneCheckpoint.objects.create(projection=self.name, lane=lane, position=position)

@@ -61,7 +61,7 @@ class Command(BaseCommand):
                 runner.check_lane_layout()
         except (UnknownProjection, LaneLayoutError) as e:
             raise CommandError(str(e)) from e
-        if options["metrics_port"]:
+        if options["metrics_port"] is not None:
             from projections.observability import serve_metrics
 
             serve_metrics(options["metrics_port"])
