@@ -57,9 +57,8 @@ def retry(projection: Projection, store: EventStore, key: str) -> RetryOutcome:
     applied = 0
     for index, parked in enumerate(queue):
         event = _event_at(store, parked.position)
-        last = index == len(queue) - 1
         try:
-            projection.apply_parked(event, parked.id, unblock=key if last else None)
+            projection.apply_parked(event, parked.id)
         except ApplyFailed as failure:
             parked.attempts += 1
             parked.error = f"{type(failure.error).__name__}: {failure.error}"
@@ -88,8 +87,7 @@ def discard(projection: Projection, parked_id: int) -> ParkedEvent:
     parked.state = ParkedEvent.State.DISCARDED
     parked.resolved_at = timezone.now()
     parked.save(update_fields=["state", "resolved_at"])
-    if not parked_queue(parked.projection, parked.blocking_key):
-        projection.unblock(parked.blocking_key)
+    projection.refresh_blocked(parked.blocking_key)
     return parked
 
 

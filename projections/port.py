@@ -72,14 +72,20 @@ class Projection(ABC):
         """Move these lanes' checkpoints up to `position`: they have handled everything there."""
 
     @abstractmethod
-    def apply_parked(self, event: RecordedEvent, parked_id: int, *, unblock: str | None) -> None:
+    def apply_parked(self, event: RecordedEvent, parked_id: int) -> None:
         """Apply a parked event (its lane's checkpoint is past it already) and mark it resolved,
-        atomically; with `unblock`, also clear that interview's (or project's) blocked mark.
-        Raises ApplyFailed if it still cannot be applied, keeping nothing."""
+        atomically; the interview (or project) stays marked blocked exactly as long as any of
+        its events is still parked — decided in the same transaction, so an event the runner
+        parks meanwhile keeps it blocked. Raises ApplyFailed if it still cannot be applied,
+        keeping nothing."""
 
     @abstractmethod
-    def unblock(self, key: str) -> None:
-        """Clear the blocked mark of an interview (or project) with nothing parked any more."""
+    def refresh_blocked(self, key: str) -> None:
+        """Mark an interview (or project) blocked if any of its events is parked, else not."""
+
+    @abstractmethod
+    def relayout(self, lanes: int, position: int) -> None:
+        """Use `lanes` lanes from now on, all at `position` (every lane was there already)."""
 
     @abstractmethod
     def reset(self) -> None:

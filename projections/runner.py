@@ -45,25 +45,35 @@ class ProjectionRunner:
     only_lanes: frozenset[int] | None = None  # None: all lanes
     applied: int = field(default=0, init=False)  # events applied by this runner
     parked: int = field(default=0, init=False)
+    _lanes_recorded: bool = field(default=False, init=False)
 
     def check_lane_layout(self) -> None:
-        """Refuse to run with a lane count the stored checkpoints cannot be read with.
+        """Record this run's lanes, or refuse a lane count the checkpoints cannot be read with.
 
         Changing the count re-routes interviews to other lanes. That is safe while every lane
-        is at the same position (rows keep versions, so nothing is applied twice), but a lane
-        behind the others would lose the events of interviews routed away from it.
+        is at the same position — then all lanes of the new layout start from there — but a
+        lane behind the others would lose the events of interviews routed away from it.
         """
         stored = self.projection.stored_checkpoints()
-        if not stored or set(stored) == set(range(self.lanes)):
+        if set(stored) == set(range(self.lanes)):
             return
-        if len(set(stored.values())) > 1:
+        if not stored:
+            return
+        positions = set(stored.values())
+        if len(positions) > 1:
             raise LaneLayoutError(
                 f"the {self.projection.name} projection ran with {len(stored)} lanes, unevenly"
                 f" advanced; run it to the head with that many lanes first, or replay it"
             )
+        self.projection.relayout(self.lanes, positions.pop())
 
     def process_batch(self) -> int:
         """Apply the next batch; return how many events were read (0: caught up)."""
+        if not self._lanes_recorded:
+            # Every lane has a checkpoint row before anything is applied, so the layout this
+            # run uses is on record even if it dies in its first batch (check_lane_layout).
+            self.projection.advance_lanes(sorted(self._my_lanes()), 0)
+            self._lanes_recorded = True
         checkpoints = self.projection.checkpoints(self.lanes)
         mine = self._my_lanes()
         start = min(checkpoints[lane] for lane in mine)

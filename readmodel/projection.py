@@ -84,7 +84,7 @@ class RelationalProjection(Projection):
             self._move(lane, event.position)
         return parked.id
 
-    def apply_parked(self, event: RecordedEvent, parked_id: int, *, unblock: str | None) -> None:
+    def apply_parked(self, event: RecordedEvent, parked_id: int) -> None:
         with _outage_guard(), transaction.atomic():
             rows = BatchRows([event])
             try:
@@ -95,15 +95,27 @@ class RelationalProjection(Projection):
             except Exception as e:
                 raise ApplyFailed(0, e, format_traceback(e)) from e
             recount(rows.interviews_touched)
-            ParkedEvent.objects.filter(id=parked_id).update(
-                state=ParkedEvent.State.RESOLVED, resolved_at=timezone.now()
-            )
-            if unblock is not None:
-                _set_blocked(unblock, False)
+            parked = ParkedEvent.objects.select_for_update().get(id=parked_id)
+            parked.state, parked.resolved_at = ParkedEvent.State.RESOLVED, timezone.now()
+            parked.save(update_fields=["state", "resolved_at"])
+            # Also re-marks the rows this retry created while others still wait.
+            self._refresh_blocked(parked.blocking_key)
 
-    def unblock(self, key: str) -> None:
-        with _outage_guard():
-            _set_blocked(key, False)
+    def refresh_blocked(self, key: str) -> None:
+        with _outage_guard(), transaction.atomic():
+            self._refresh_blocked(key)
+
+    def relayout(self, lanes: int, position: int) -> None:
+        with _outage_guard(), transaction.atomic():
+            LaneCheckpoint.objects.filter(projection=self.name, lane__gte=lanes).delete()
+            for lane in range(lanes):
+                self._move(lane, position)
+
+    def _refresh_blocked(self, key: str) -> None:
+        waiting = ParkedEvent.objects.filter(
+            projection=self.name, state=ParkedEvent.State.PARKED, blocking_key=key
+        )
+        _set_blocked(key, waiting.exists())
 
     def advance_lanes(self, lanes: Sequence[int], position: int) -> None:
         with _outage_guard(), transaction.atomic():

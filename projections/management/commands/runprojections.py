@@ -47,7 +47,7 @@ class Command(BaseCommand):
         parser.add_argument("--metrics-port", type=int, help="serve Prometheus metrics here")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        lanes = options["lanes"] or settings.PROJECTION_LANES
+        lanes = settings.PROJECTION_LANES if options["lanes"] is None else options["lanes"]
         if not 1 <= lanes <= 256 or options["batch_size"] < 1:
             raise CommandError("--lanes must be from 1 to 256 and --batch-size at least 1")
         try:

@@ -1,0 +1,135 @@
+"""`manage.py runprojections --once [--projection NAME] [--lanes N]`, run in-process.
+
+The following mode and signals are tested in child processes (test_graceful_shutdown.py).
+Transactional: the command closes old connections between batches, as a long-running process
+must, which on PostgreSQL would end a test wrapped in a transaction.
+"""
+
+import signal
+from collections import defaultdict
+from collections.abc import Iterator
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from events.envelope import RecordedEvent
+from projections.lanes import blocking_key, lane_of
+from readmodel import models as rm
+from tests.projections.helpers import LANES, make_runner, replayed_digest
+from tests.projections.workload import Workload, confirm
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _signal_handlers_restored() -> Iterator[None]:
+    """The command installs SIGTERM and SIGINT handlers in the test process; undo that."""
+    saved = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGINT)}
+    yield
+    for signum, handler in saved.items():
+        signal.signal(signum, handler)
+
+
+def runprojections(*args: str) -> str:
+    out = StringIO()
+    call_command("runprojections", "--once", *args, stdout=out)
+    return out.getvalue()
+
+
+def confirm_first_sentences(store, workload: Workload) -> None:
+    """One more expert command per interview: events past the current head."""
+    for sentences in workload.sentence_ids.values():
+        confirm(store, sentences[0], "late")
+
+
+def by_lane(events: list[RecordedEvent], lanes: int) -> dict[int, list[RecordedEvent]]:
+    routed: dict[int, list[RecordedEvent]] = defaultdict(list)
+    for event in events:
+        routed[lane_of(blocking_key(event), lanes)].append(event)
+    return routed
+
+
+def exposed(applied: list[RecordedEvent], rerouted: list[RecordedEvent]) -> bool:
+    """Whether a lane that applied `applied` would skip some of `rerouted`, its share under
+    another lane count: events below its checkpoint it never applied."""
+    return any(e.position < applied[-1].position and e not in applied for e in rerouted)
+
+
+def test_once_catches_up_to_the_head_and_says_how_many_it_applied(store, workload, projection):
+    out = runprojections()
+
+    assert out.strip() == f"relational: applied {workload.events}, parked 0"
+    assert set(projection.checkpoints(LANES).values()) == {store.head_position()}
+    assert rm.Sentence.objects.count() == len(workload.all_sentence_ids)
+    assert projection.digest() == replayed_digest(store)
+
+
+def test_a_second_run_applies_nothing_new(store, workload, projection):
+    runprojections()
+    before = projection.digest()
+
+    assert runprojections().strip() == "relational: applied 0, parked 0"
+    assert projection.digest() == before
+
+
+def test_it_runs_only_the_projection_it_is_given(store, workload):
+    out = runprojections("--projection", "relational")
+
+    assert out.startswith("relational: applied ")
+
+
+def test_it_refuses_an_unknown_projection(store, workload, projection):
+    with pytest.raises(CommandError, match="invalid choice: 'graph'"):
+        runprojections("--projection", "graph")
+    assert projection.stored_checkpoints() == {}
+
+
+@pytest.mark.parametrize("lanes", ["0", "257"])
+def test_it_refuses_a_lane_count_out_of_range(store, lanes):
+    with pytest.raises(CommandError, match="--lanes must be from 1 to 256"):
+        runprojections("--lanes", lanes)
+
+
+class TestLaneLayout:
+    def test_it_refuses_another_lane_count_while_lanes_are_unevenly_advanced(
+        self, store, workload, projection
+    ):
+        runprojections()
+        confirm_first_sentences(store, workload)
+        make_runner(store, only_lanes=frozenset({0, 1, 2})).catch_up()  # 3 of 12 lanes ahead
+
+        with pytest.raises(CommandError, match="ran with 12 lanes, unevenly advanced"):
+            runprojections("--lanes", "8")
+        assert runprojections("--lanes", "12").startswith("relational: applied ")
+
+    def test_it_takes_another_lane_count_once_every_lane_is_at_the_same_position(
+        self, store, workload, projection
+    ):
+        runprojections("--lanes", "12")
+        confirm_first_sentences(store, workload)
+
+        out = runprojections("--lanes", "8")
+
+        assert out.strip() == f"relational: applied {len(workload.interview_ids)}, parked 0"
+        assert projection.digest() == replayed_digest(store)
+
+    def test_a_crash_that_left_lanes_without_checkpoints_loses_nothing_at_another_count(
+        self, store, workload, projection
+    ):
+        # The first batch of a 12-lane run was cut short: one lane committed its share (and so
+        # its first checkpoint), the others never wrote one - they are at position 0, behind
+        # it. Another lane count must then be refused (or cope); either way nothing is lost.
+        first_batch = store.read_all(limit=100)
+        old, new = by_lane(first_batch, LANES), by_lane(first_batch, 8)
+        lane = next(lane for lane in sorted(old) if lane < 8 and exposed(old[lane], new[lane]))
+        projection.advance_lanes(range(LANES), 0)  # a run records its lanes before a batch
+        projection.apply(lane, old[lane])
+
+        try:
+            runprojections("--lanes", "8")
+        except CommandError:
+            runprojections("--lanes", "12")
+
+        assert projection.digest() == replayed_digest(store)
