@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from functools import partial
 from multiprocessing import get_context
 
-from bench import append, baseline, pipeline, report
+from bench import append, baseline, pipeline, projections, report
 from bench.append import IMPLEMENTATIONS, Params, Runner
 from bench.databases import Target, fresh_postgres, fresh_sqlite, migrate, setup_django
 from bench.report import Comparison
@@ -36,12 +36,20 @@ def main() -> None:
         run_pipeline(fresh_postgres(server_url), clock),
     ]
     openai = pipeline.openai_concurrency()
+    projection_params = projections.ProjectionParams()
+    projected = [
+        run_projections(fresh_sqlite(), projection_params, clock),
+        run_projections(fresh_postgres(server_url), projection_params, clock),
+    ]
     doc = report.document(comparisons, params, postgres, started_at, time.monotonic() - clock)
     doc["pipeline"] = {"description": pipeline.__doc__, "heuristic": heuristics, "openai": openai}
+    doc["projections"] = projections.document(projected, projection_params)
     path = report.write_json(doc)
     print(report.table(comparisons))
     print()
     print(pipeline.table(heuristics, openai))
+    print()
+    print(projections.table(projected, projection_params))
     print(f"\nwritten to {path.relative_to(path.parents[2])} in {doc['total_seconds']:.0f}s")
 
 
@@ -77,13 +85,35 @@ def run_pipeline(target: Target, clock: float) -> dict:
     """The heuristic pipeline on a fresh database, in a worker configured for it."""
     with migrated_worker(target) as pool:
         figures = pool.submit(pipeline.heuristic, target.vendor).result()
-    print(
-        f"[{time.monotonic() - clock:6.1f}s] {target.vendor:<10} pipeline"
-        f" {figures['pipeline_sentences_per_s']:>9,.0f} sentences/s",
-        file=sys.stderr,
-        flush=True,
+    _log(
+        clock,
+        f"{target.vendor:<10} pipeline {figures['pipeline_sentences_per_s']:>9,.0f} sentences/s",
     )
     return figures
+
+
+def run_projections(target: Target, params: projections.ProjectionParams, clock: float) -> dict:
+    """Replay, baseline and command latency of the relational projection on a fresh database,
+    in one worker configured for it (the latency runs on the read model the replay built)."""
+    with migrated_worker(target) as pool:
+        figures = pool.submit(projections.replay, target.vendor, params).result()
+        _log(
+            clock,
+            f"{target.vendor:<10} replay {figures['replay_events_per_s']:>9,.0f} events/s"
+            f" ({figures['events']} in {figures['replay_s']:.1f}s, baseline"
+            f" {figures['baseline_events_per_s']:,.0f}/s)",
+        )
+        figures["latency"] = pool.submit(projections.latency, target.vendor, params).result()
+    visible = figures["latency"]["visible_ms"]
+    _log(
+        clock,
+        f"{target.vendor:<10} visible p50 {visible['p50']:.1f} ms, p99 {visible['p99']:.1f} ms",
+    )
+    return figures
+
+
+def _log(clock: float, text: str) -> None:
+    print(f"[{time.monotonic() - clock:6.1f}s] {text}", file=sys.stderr, flush=True)
 
 
 def _in_worker(

@@ -80,7 +80,7 @@ class SqliteAppender:
     def append(self, append: Append) -> None:
         now = utcnow()
         params = [
-            _sqlite_params(row(event, append.stream, version, now))
+            sqlite_params(row(event, append.stream, version, now))
             for version, event in enumerate(append.events, start=append.first_version)
         ]
         self.conn.execute("BEGIN IMMEDIATE")
@@ -95,7 +95,7 @@ class SqliteAppender:
         self.conn.close()
 
 
-def _sqlite_params(values: dict) -> tuple:
+def sqlite_params(values: dict) -> tuple:
     ts = _sqlite_datetime
     return (
         values["event_id"].hex,
@@ -131,7 +131,7 @@ class PostgresAppender:
     def append(self, append: Append) -> None:
         now = utcnow()
         params = [
-            _postgres_params(row(event, append.stream, version, now))
+            postgres_params(row(event, append.stream, version, now))
             for version, event in enumerate(append.events, start=append.first_version)
         ]
         try:
@@ -149,7 +149,7 @@ class PostgresAppender:
         self.conn.close()
 
 
-def _postgres_params(values: dict) -> tuple:
+def postgres_params(values: dict) -> tuple:
     return (
         values["event_id"],
         values["stream"],

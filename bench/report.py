@@ -160,12 +160,18 @@ def table(comparisons: list[Comparison]) -> str:
         )
         for c in comparisons
     ]
+    return aligned(head, rows)
+
+
+def aligned(head: tuple[str, ...], rows: list[tuple[str, ...]], left: int = 2) -> str:
+    """A text table: the first `left` columns left-aligned, the figures right-aligned."""
     widths = [max(len(r[i]) for r in (head, *rows)) for i in range(len(head))]
 
     def line(cells: tuple[str, ...]) -> str:
-        left = [cells[0].ljust(widths[0]), cells[1].ljust(widths[1])]
-        right = [cell.rjust(width) for cell, width in zip(cells[2:], widths[2:], strict=True)]
-        return "  ".join(left + right)
+        return "  ".join(
+            cell.ljust(width) if i < left else cell.rjust(width)
+            for i, (cell, width) in enumerate(zip(cells, widths, strict=True))
+        )
 
     rule = "  ".join("-" * w for w in widths)
     return "\n".join([line(head), rule, *(line(r) for r in rows)])

@@ -32,15 +32,15 @@ class Measurement:
             "appends_per_s": round(self.appends / self.seconds, 1),
             "latency_ms": {
                 "mean": round(statistics.fmean(lat), 3),
-                "p50": round(_percentile(lat, 50), 3),
-                "p95": round(_percentile(lat, 95), 3),
-                "p99": round(_percentile(lat, 99), 3),
+                "p50": round(percentile(lat, 50), 3),
+                "p95": round(percentile(lat, 95), 3),
+                "p99": round(percentile(lat, 99), 3),
                 "max": round(lat[-1], 3),
             },
         }
 
 
-def _percentile(ordered: list[float], pct: float) -> float:
+def percentile(ordered: list[float], pct: float) -> float:
     """Nearest-rank percentile of an already sorted, non-empty list."""
     rank = max(1, round(pct / 100 * len(ordered)))
     return ordered[min(rank, len(ordered)) - 1]
