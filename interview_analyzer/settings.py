@@ -27,11 +27,15 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
     "django_q",
     "events.apps.EventsConfig",
     "ingestion.apps.IngestionConfig",
     "projections.apps.ProjectionsConfig",
     "readmodel.apps.ReadModelConfig",
+    "access.apps.AccessConfig",
+    "api.apps.ApiConfig",
     "interview_analyzer.apps.InterviewAnalyzerConfig",
 ]
 
@@ -157,6 +161,27 @@ if LOG_FORMAT not in {"text", "json"}:
     raise environ.ImproperlyConfigured(f"LOG_FORMAT must be 'text' or 'json', not {LOG_FORMAT!r}")
 if PROJECTION_STALL_SECONDS <= 0:
     raise environ.ImproperlyConfigured("PROJECTION_STALL_SECONDS must be positive")
+
+# --- REST API (issue 5) ---------------------------------------------------------------------------
+API_PREFIX = "/api/v1/"
+REST_FRAMEWORK = {
+    # Token first: its WWW-Authenticate header makes an anonymous request a 401, not a 403.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",  # integrations
+        "rest_framework.authentication.SessionAuthentication",  # the browser UI (CSRF on)
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.handle_exception",
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"user": env.str("API_THROTTLE_USER", default="6000/hour")},
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Interview Analyzer API",
+    "DESCRIPTION": "Projects, interviews, sentences and expert corrections (event-sourced).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
 
 LOGGING = {
     "version": 1,

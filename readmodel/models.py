@@ -60,6 +60,17 @@ class Interview(models.Model):
         return self.title
 
 
+# The counters of an interview, kept by the projector (readmodel.projector.recount).
+INTERVIEW_COUNTERS = (
+    "sentence_count",
+    "analyzed_count",
+    "edited_count",
+    "overridden_count",
+    "reviewed_count",
+    "stale_count",
+)
+
+
 class Sentence(models.Model):
     id = models.UUIDField(primary_key=True)
     interview = models.ForeignKey(Interview, related_name="sentences", **NO_CONSTRAINT)

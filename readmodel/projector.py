@@ -278,14 +278,4 @@ def recount(interview_ids: Iterable[UUID]) -> None:
     for interview_id, interview in interviews.items():
         for name, value in by_interview.get(interview_id, {}).items():
             setattr(interview, name, value)
-    rm.Interview.objects.bulk_update(
-        interviews.values(),
-        [
-            "sentence_count",
-            "analyzed_count",
-            "edited_count",
-            "overridden_count",
-            "reviewed_count",
-            "stale_count",
-        ],
-    )
+    rm.Interview.objects.bulk_update(interviews.values(), list(rm.INTERVIEW_COUNTERS))

@@ -1,0 +1,85 @@
+"""One error format for the whole API: problem details (RFC 9457) with field errors.
+
+Every failure — a DRF validation error, a domain error from a command, an access refusal, an
+outage — is answered as `application/problem+json`:
+`{"type", "title", "status", "detail", "errors"?: {field: [message, ...]}}`.
+"""
+
+from typing import Any
+
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+from access.permissions import Forbidden, NotAMember
+from commands.errors import AlreadyExists, InvalidCommand, StaleVersion
+from commands.errors import NotFound as AggregateNotFound
+from events.store import EventStoreUnavailable
+from projections.port import ProjectionUnavailable
+
+PROBLEM = "application/problem+json"
+
+# Domain and infrastructure errors, each as (status, title).
+DOMAIN: list[tuple[type[Exception], int, str]] = [
+    (NotAMember, status.HTTP_404_NOT_FOUND, "Not found"),  # do not reveal the project exists
+    (AggregateNotFound, status.HTTP_404_NOT_FOUND, "Not found"),
+    (Forbidden, status.HTTP_403_FORBIDDEN, "Forbidden"),
+    (StaleVersion, status.HTTP_412_PRECONDITION_FAILED, "Precondition failed"),
+    (AlreadyExists, status.HTTP_409_CONFLICT, "Conflict"),
+    (InvalidCommand, status.HTTP_400_BAD_REQUEST, "Invalid request"),
+    (EventStoreUnavailable, status.HTTP_503_SERVICE_UNAVAILABLE, "Service unavailable"),
+    (ProjectionUnavailable, status.HTTP_503_SERVICE_UNAVAILABLE, "Service unavailable"),
+]
+
+
+def problem(status_code: int, title: str, detail: str, **extra: Any) -> Response:
+    body = {"type": "about:blank", "title": title, "status": status_code, "detail": detail}
+    body.update(extra)
+    return Response(body, status=status_code, content_type=PROBLEM)
+
+
+def handle_exception(error: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF's EXCEPTION_HANDLER: every known error becomes a problem; others stay 500s."""
+    for kind, status_code, title in DOMAIN:
+        if isinstance(error, kind):
+            return problem(status_code, title, str(error))
+    if isinstance(error, Http404):
+        error = exceptions.NotFound()
+    response = exception_handler(error, context)
+    if response is None:
+        return None
+    detail, errors = _split(response.data)
+    extra = {"errors": errors} if errors else {}
+    answer = problem(response.status_code, _title(response.status_code), detail, **extra)
+    for header in ("WWW-Authenticate", "Retry-After", "Allow"):
+        if header in response:
+            answer[header] = response[header]
+    return answer
+
+
+def _split(data: Any) -> tuple[str, dict[str, list[str]]]:
+    """DRF's error data as (a sentence, {field: [messages]})."""
+    if isinstance(data, dict) and set(data) == {"detail"}:
+        return str(data["detail"]), {}
+    if isinstance(data, dict):
+        errors = {str(field): _messages(value) for field, value in data.items()}
+        return "The request has invalid fields.", errors
+    return "; ".join(_messages(data)), {}
+
+
+def _messages(value: Any) -> list[str]:
+    if isinstance(value, list):
+        return [m for item in value for m in _messages(item)]
+    if isinstance(value, dict):
+        return [f"{k}: {m}" for k, v in value.items() for m in _messages(v)]
+    return [str(value)]
+
+
+def _title(status_code: int) -> str:
+    from http import HTTPStatus
+
+    try:
+        return HTTPStatus(status_code).phrase
+    except ValueError:
+        return "Error"

@@ -1,0 +1,78 @@
+"""Interviews of the projects a user belongs to: list (with filters) and detail with counters."""
+
+from uuid import UUID
+
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from access.permissions import Role, require
+from access.selectors import visible_project_ids
+from readmodel.models import INTERVIEW_COUNTERS, Interview
+
+
+class InterviewOutput(serializers.ModelSerializer):
+    project_id = serializers.UUIDField()
+
+    class Meta:
+        model = Interview
+        fields = (
+            "id",
+            "project_id",
+            "title",
+            "source_filename",
+            "language",
+            "participants",
+            "recorded_on",
+            "metadata",
+            "status",
+            "status_reason",
+            "created_at",
+            "updated_at",
+            *INTERVIEW_COUNTERS,
+            "blocked",
+            "version",
+        )
+
+
+class InterviewList(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("project", UUID, description="only this project's interviews"),
+            OpenApiParameter("status", str, description="uploaded, processing, analyzed, ..."),
+        ],
+        responses=InterviewOutput(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        interviews = Interview.objects.filter(project_id__in=visible_project_ids(user=request.user))
+        if project := request.query_params.get("project"):
+            interviews = interviews.filter(project_id=_uuid(project, "project"))
+        if status := request.query_params.get("status"):
+            interviews = interviews.filter(status=status)
+        return Response(InterviewOutput(interviews.order_by("-created_at", "id"), many=True).data)
+
+
+class InterviewDetail(APIView):
+    @extend_schema(responses=InterviewOutput)
+    def get(self, request: Request, interview_id: UUID) -> Response:
+        interview = interview_for(request, interview_id, Role.VIEWER)
+        return Response(InterviewOutput(interview).data)
+
+
+def interview_for(request: Request, interview_id: UUID, role: Role) -> Interview:
+    """The interview if the user may see it with `role`; 404 for everyone else alike."""
+    interview = Interview.objects.filter(id=interview_id).first()
+    if interview is None:
+        raise Http404
+    require(user=request.user, project_id=interview.project_id, role=role)
+    return interview
+
+
+def _uuid(raw: str, name: str) -> UUID:
+    try:
+        return UUID(raw)
+    except ValueError:
+        raise serializers.ValidationError({name: ["must be a UUID"]}) from None

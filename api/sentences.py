@@ -1,0 +1,141 @@
+"""Sentences: the list of an interview (filters, cursor pagination) and one sentence with ETag.
+
+The ETag is the sentence stream's version: a write must send it back as If-Match, so a change
+made meanwhile by someone else is answered 412 instead of overwritten (SPEC 6).
+"""
+
+from uuid import UUID
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.pagination import CursorPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from access.permissions import Role, require
+from api.interviews import interview_for
+from readmodel.models import Sentence
+
+SINGLE_LABELS = ("function_type", "structure_type", "purpose", "topic_level_1", "topic_level_3")
+FLAGS = {
+    "reviewed": "reviewed",
+    "overridden": "overridden",
+    "edited": "edited",
+    "stale": "stale_analysis",
+}
+
+
+class SentenceOutput(serializers.ModelSerializer):
+    interview_id = serializers.UUIDField()
+
+    class Meta:
+        model = Sentence
+        fields = (
+            "id",
+            "interview_id",
+            "project_id",
+            "index",
+            "speaker",
+            "text",
+            "original_text",
+            "start_char",
+            "end_char",
+            "start_ms",
+            "end_ms",
+            "edited",
+            "ai_values",
+            "ai_confidence",
+            "analyzer",
+            "model",
+            "model_version",
+            "overrides",
+            "override_meta",
+            "effective",
+            "min_confidence",
+            "stale_analysis",
+            "reviewed",
+            "reviewed_by",
+            "reviewed_at",
+            "review_note",
+            "blocked",
+            "version",
+        )
+
+
+class ByIndex(CursorPagination):
+    ordering = ("index",)
+    page_size = 100
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+FILTERS = [
+    OpenApiParameter("speaker", str),
+    *(OpenApiParameter(flag, bool) for flag in FLAGS),
+    *(OpenApiParameter(name, str, description="effective value") for name in SINGLE_LABELS),
+    OpenApiParameter("confidence_below", float, description="an AI value in force below this"),
+    OpenApiParameter("q", str, description="text contains (case-insensitive)"),
+]
+
+
+class InterviewSentences(APIView):
+    @extend_schema(parameters=FILTERS, responses=SentenceOutput(many=True))
+    def get(self, request: Request, interview_id: UUID) -> Response:
+        interview = interview_for(request, interview_id, Role.VIEWER)
+        sentences = filtered(Sentence.objects.filter(interview_id=interview.id), request)
+        pages = ByIndex()
+        page = pages.paginate_queryset(sentences, request, view=self)
+        return pages.get_paginated_response(SentenceOutput(page, many=True).data)
+
+
+class SentenceDetail(APIView):
+    @extend_schema(responses=SentenceOutput)
+    def get(self, request: Request, sentence_id: UUID) -> Response:
+        sentence = sentence_for(request, sentence_id, Role.VIEWER)
+        response = Response(SentenceOutput(sentence).data)
+        response["ETag"] = f'"{sentence.version}"'
+        return response
+
+
+def sentence_for(request: Request, sentence_id: UUID, role: Role) -> Sentence:
+    sentence = Sentence.objects.filter(id=sentence_id).first()
+    if sentence is None:
+        raise Http404
+    require(user=request.user, project_id=sentence.project_id, role=role)
+    return sentence
+
+
+def filtered(sentences: QuerySet[Sentence], request: Request) -> QuerySet[Sentence]:
+    """The query parameters of FILTERS applied; a malformed value is a 400 with its field."""
+    params = request.query_params
+    if speaker := params.get("speaker"):
+        sentences = sentences.filter(speaker=speaker)
+    for flag, column in FLAGS.items():
+        if flag in params:
+            sentences = sentences.filter(**{column: _boolean(params[flag], flag)})
+    for name in SINGLE_LABELS:
+        if value := params.get(name):
+            sentences = sentences.filter(**{name: value})
+    if "confidence_below" in params:
+        sentences = sentences.filter(min_confidence__lt=_number(params["confidence_below"]))
+    if text := params.get("q"):
+        sentences = sentences.filter(Q(text__icontains=text))
+    return sentences
+
+
+def _boolean(raw: str, name: str) -> bool:
+    if raw.lower() in {"true", "1", "yes"}:
+        return True
+    if raw.lower() in {"false", "0", "no"}:
+        return False
+    raise serializers.ValidationError({name: ["must be true or false"]})
+
+
+def _number(raw: str) -> float:
+    try:
+        return float(raw)
+    except ValueError:
+        raise serializers.ValidationError({"confidence_below": ["must be a number"]}) from None

@@ -1,0 +1,28 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from api import interviews, projects, sentences
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("v1/projects/", projects.ProjectList.as_view(), name="project-list"),
+    path("v1/projects/<uuid:project_id>/", projects.ProjectDetail.as_view(), name="project-detail"),
+    path("v1/interviews/", interviews.InterviewList.as_view(), name="interview-list"),
+    path(
+        "v1/interviews/<uuid:interview_id>/",
+        interviews.InterviewDetail.as_view(),
+        name="interview-detail",
+    ),
+    path(
+        "v1/interviews/<uuid:interview_id>/sentences/",
+        sentences.InterviewSentences.as_view(),
+        name="interview-sentences",
+    ),
+    path("v1/sentences/<uuid:sentence_id>/", sentences.SentenceDetail.as_view(), name="sentence"),
+    path(
+        "v1/projects/<uuid:project_id>/domain-keywords/",
+        projects.ProjectKeywords.as_view(),
+        name="project-keywords",
+    ),
+]

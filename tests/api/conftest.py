@@ -1,0 +1,41 @@
+import pytest
+from django.contrib.auth.models import User
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from access.services import grant
+from analysis.heuristic import HeuristicAnalyzer
+from events.wiring import get_event_store
+from ingestion.pipeline import PIPELINE, ingest
+from ingestion.prepare import prepare_upload
+from ingestion.projects import ensure_project
+from projections.registry import get_projection
+from projections.runner import ProjectionRunner
+from tests.ingestion.helpers import SAMPLE_FILES
+
+
+def client_for(user: User) -> APIClient:
+    client = APIClient()
+    token, _ = Token.objects.get_or_create(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+@pytest.fixture
+def ingested(db):
+    """A sample interview ingested and projected; a viewer of its project and an outsider."""
+    store = get_event_store()
+    project = ensure_project("ledgerline", store=store, actor=PIPELINE)
+    path = SAMPLE_FILES[1]
+    upload = prepare_upload(path.read_bytes(), filename=path.name, max_bytes=5_000_000)
+    outcome = ingest(upload, project_id=project.id, analyzer=HeuristicAnalyzer(), store=store)
+    ProjectionRunner(get_projection("relational"), store, 12).catch_up()
+    viewer = User.objects.create_user("vera", password="pw-tests-only")
+    outsider = User.objects.create_user("otto", password="pw-tests-only")
+    grant(username="vera", project_slug="ledgerline", role="viewer")
+    return {
+        "interview_id": outcome.interview_id,
+        "sentences": outcome.sentences,
+        "viewer": client_for(viewer),
+        "outsider": client_for(outsider),
+    }
