@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from api import interviews, projects, sentences
+from api import corrections, interviews, projects, sentences
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -20,6 +20,16 @@ urlpatterns = [
         name="interview-sentences",
     ),
     path("v1/sentences/<uuid:sentence_id>/", sentences.SentenceDetail.as_view(), name="sentence"),
+    *(
+        path(f"v1/sentences/<uuid:sentence_id>/{name}/", view.as_view(), name=f"sentence-{name}")
+        for name, view in (
+            ("edit", corrections.Edit),
+            ("override", corrections.Override),
+            ("revert", corrections.Revert),
+            ("clear", corrections.Clear),
+            ("confirm", corrections.Confirm),
+        )
+    ),
     path(
         "v1/projects/<uuid:project_id>/domain-keywords/",
         projects.ProjectKeywords.as_view(),

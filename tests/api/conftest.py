@@ -30,12 +30,18 @@ def ingested(db):
     upload = prepare_upload(path.read_bytes(), filename=path.name, max_bytes=5_000_000)
     outcome = ingest(upload, project_id=project.id, analyzer=HeuristicAnalyzer(), store=store)
     ProjectionRunner(get_projection("relational"), store, 12).catch_up()
-    viewer = User.objects.create_user("vera", password="pw-tests-only")
-    outsider = User.objects.create_user("otto", password="pw-tests-only")
+    viewer = User.objects.create_user("vera")
+    outsider = User.objects.create_user("otto")
+    reviewers = [User.objects.create_user(name) for name in ("rita", "sam")]
     grant(username="vera", project_slug="ledgerline", role="viewer")
+    for reviewer in reviewers:
+        grant(username=reviewer.username, project_slug="ledgerline", role="reviewer")
     return {
         "interview_id": outcome.interview_id,
         "sentences": outcome.sentences,
         "viewer": client_for(viewer),
         "outsider": client_for(outsider),
+        "reviewer": client_for(reviewers[0]),
+        "second_reviewer": client_for(reviewers[1]),
+        "reviewer_user": reviewers[0],
     }

@@ -1,0 +1,187 @@
+"""Expert corrections of one sentence: edit, override, revert, clear, confirm.
+
+Each is a command with the authenticated user as actor and the version the user saw, taken
+from If-Match (the sentence's ETag): without it the answer is 428; if the sentence changed
+since, 412 with what it looks like now — never a silent overwrite (SPEC 6, SPEC 10.1).
+"""
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+from uuid import UUID
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from access.permissions import Role
+from api.commands import accepted, actor_of
+from api.errors import problem
+from api.sentences import SentenceOutput, sentence_for
+from commands.bus import dispatch
+from commands.errors import StaleVersion
+from commands.messages import (
+    ClearAnalysis,
+    ConfirmSentence,
+    EditSentence,
+    HumanCommand,
+    OverrideAnalysis,
+    RevertOverride,
+)
+from events.dimensions import Dimension
+from projections.waiting import wait_for_position
+from readmodel.models import Sentence
+
+REASON = serializers.CharField(max_length=2000, trim_whitespace=True)
+IF_MATCH = OpenApiParameter(
+    "If-Match", str, OpenApiParameter.HEADER, required=True, description="the sentence's ETag"
+)
+
+
+class EditInput(serializers.Serializer):
+    text = serializers.CharField(max_length=10_000)
+    reason = REASON
+
+
+class OverrideInput(serializers.Serializer):
+    fields = serializers.DictField(child=serializers.JSONField(), allow_empty=False)
+    reason = REASON
+
+    def validate_fields(self, value: dict[str, Any]) -> dict[str, Any]:
+        unknown = sorted(set(value) - {d.value for d in Dimension})
+        if unknown:
+            raise serializers.ValidationError(f"unknown dimensions: {', '.join(unknown)}")
+        return value
+
+
+class RevertInput(serializers.Serializer):
+    fields = serializers.ListField(
+        child=serializers.ChoiceField(choices=[d.value for d in Dimension]), allow_empty=False
+    )
+    reason = REASON
+
+
+class ClearInput(serializers.Serializer):
+    reason = REASON
+
+
+class ConfirmInput(serializers.Serializer):
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+class SentenceCommandView(APIView):
+    """One command on one sentence; subclasses name the input and how to build the command."""
+
+    input: ClassVar[type[serializers.Serializer]]
+    command: ClassVar[type[HumanCommand]]
+
+    def build(self, data: dict[str, Any]) -> dict[str, Any]:
+        return dict(data)
+
+    def post(self, request: Request, sentence_id: UUID) -> Response:
+        sentence = sentence_for(request, sentence_id, Role.REVIEWER)
+        expected = _if_match(request)
+        if isinstance(expected, Response):
+            return expected
+        data = self.input(data=request.data)
+        data.is_valid(raise_exception=True)
+        command = self.command(
+            actor=actor_of(request),
+            sentence_id=sentence.id,
+            expected_version=expected,
+            **self.build(data.validated_data),
+        )
+        try:
+            result = dispatch(command)
+        except StaleVersion as stale:
+            return _stale(stale, sentence)
+        return accepted(result, location=f"/api/v1/sentences/{sentence.id}/")
+
+
+def _if_match(request: Request) -> int | Response:
+    raw = request.headers.get("If-Match")
+    if raw is None:
+        return problem(
+            status.HTTP_428_PRECONDITION_REQUIRED,
+            "Precondition required",
+            "send the sentence's ETag as If-Match: the version you saw",
+        )
+    try:
+        return int(raw.strip().removeprefix("W/").strip('"'))
+    except ValueError:
+        return problem(
+            status.HTTP_400_BAD_REQUEST,
+            "Invalid request",
+            f"If-Match must be an ETag of this API, like '\"3\"', not {raw!r}",
+        )
+
+
+def _stale(stale: StaleVersion, sentence: Sentence) -> Response:
+    """412 with the sentence as it is now and what changed since the version the client saw."""
+    if stale.unseen_events:
+        wait_for_position(
+            stale.unseen_events[-1].position, interview_id=sentence.interview_id, timeout=2.0
+        )
+    sentence.refresh_from_db()
+    changes = [
+        {
+            "event_type": e.event_type,
+            "version": e.version,
+            "actor": e.actor.display or str(e.actor),
+            "occurred_at": e.occurred_at.isoformat(),
+            "data": dict(e.data),
+        }
+        for e in stale.unseen_events
+    ]
+    response = problem(
+        status.HTTP_412_PRECONDITION_FAILED,
+        "Precondition failed",
+        str(stale),
+        current_version=stale.current_version,
+        changes=changes,
+        current=SentenceOutput(sentence).data,
+    )
+    response["ETag"] = f'"{stale.current_version}"'
+    return response
+
+
+def _schema(input_type: type[serializers.Serializer]) -> Callable:
+    """Each view's own schema (extend_schema_view copies the inherited `post` per class)."""
+    return extend_schema_view(
+        post=extend_schema(request=input_type, parameters=[IF_MATCH], responses={202: None})
+    )
+
+
+@_schema(EditInput)
+class Edit(SentenceCommandView):
+    input, command = EditInput, EditSentence
+
+    def build(self, data: dict[str, Any]) -> dict[str, Any]:
+        return {"new_text": data["text"], "reason": data["reason"]}
+
+
+@_schema(OverrideInput)
+class Override(SentenceCommandView):
+    input, command = OverrideInput, OverrideAnalysis
+
+
+@_schema(RevertInput)
+class Revert(SentenceCommandView):
+    input, command = RevertInput, RevertOverride
+
+    def build(self, data: dict[str, Any]) -> dict[str, Any]:
+        return {"fields": tuple(data["fields"]), "reason": data["reason"]}
+
+
+@_schema(ClearInput)
+class Clear(SentenceCommandView):
+    input, command = ClearInput, ClearAnalysis
+
+
+@_schema(ConfirmInput)
+class Confirm(SentenceCommandView):
+    input, command = ConfirmInput, ConfirmSentence
+
+    def build(self, data: dict[str, Any]) -> dict[str, Any]:
+        return {"note": data.get("note") or None}
