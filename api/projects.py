@@ -72,7 +72,7 @@ class ProjectDetail(APIView):
 
 
 class ProjectKeywords(APIView):
-    @extend_schema(responses={200: serializers.ListField(child=serializers.CharField())})
+    @extend_schema(responses={200: {"type": "array", "items": {"type": "string"}}})
     def get(self, request: Request, project_id: UUID) -> Response:
         require(user=request.user, project_id=project_id, role=Role.VIEWER)
         project = Project.objects.get(id=project_id)
