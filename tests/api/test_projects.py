@@ -97,3 +97,11 @@ def test_the_schema_and_docs_are_served(cast):
     assert schema.status_code == 200
     assert b"/api/v1/projects/" in schema.content
     assert client.get("/api/docs/").status_code == 200
+
+
+def test_the_schema_generates_and_validates_without_warnings(tmp_path):
+    from django.core.management import call_command
+
+    target = tmp_path / "schema.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
+    assert "/api/v1/sentences/{sentence_id}/override/" in target.read_text()
