@@ -17,8 +17,10 @@ from rest_framework.views import APIView
 
 from access.permissions import Role, require
 from api.interviews import interview_for
+from projections.waiting import wait_for_position
 from readmodel.models import Sentence
 
+WAIT_LIMIT = 5.0  # seconds a read waits for its position before answering what it has
 SINGLE_LABELS = ("function_type", "structure_type", "purpose", "topic_level_1", "topic_level_3")
 FLAGS = {
     "reviewed": "reviewed",
@@ -92,9 +94,27 @@ class InterviewSentences(APIView):
 
 
 class SentenceDetail(APIView):
-    @extend_schema(responses=SentenceOutput)
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "as_of", str, description="the sentence as it was: a position or an ISO time"
+            ),
+            OpenApiParameter(
+                "wait_for", int, description="first wait (bounded) until this position is visible"
+            ),
+        ],
+        responses=SentenceOutput,
+    )
     def get(self, request: Request, sentence_id: UUID) -> Response:
         sentence = sentence_for(request, sentence_id, Role.VIEWER)
+        if "as_of" in request.query_params:
+            from api.history import sentence_as_of  # history builds on this module
+
+            return sentence_as_of(sentence.id, request.query_params["as_of"])
+        if "wait_for" in request.query_params:
+            position = _integer(request.query_params["wait_for"], "wait_for")
+            wait_for_position(position, interview_id=sentence.interview_id, timeout=WAIT_LIMIT)
+            sentence.refresh_from_db()
         response = Response(SentenceOutput(sentence).data)
         response["ETag"] = f'"{sentence.version}"'
         return response
@@ -132,6 +152,12 @@ def _boolean(raw: str, name: str) -> bool:
     if raw.lower() in {"false", "0", "no"}:
         return False
     raise serializers.ValidationError({name: ["must be true or false"]})
+
+
+def _integer(raw: str, name: str) -> int:
+    if not raw.isdigit():
+        raise serializers.ValidationError({name: ["must be a non-negative integer"]})
+    return int(raw)
 
 
 def _number(raw: str) -> float:

@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from api import corrections, interviews, projects, sentences
+from api import corrections, history, interviews, projects, sentences
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -20,6 +20,11 @@ urlpatterns = [
         name="interview-sentences",
     ),
     path("v1/sentences/<uuid:sentence_id>/", sentences.SentenceDetail.as_view(), name="sentence"),
+    path(
+        "v1/sentences/<uuid:sentence_id>/history/",
+        history.SentenceHistory.as_view(),
+        name="sentence-history",
+    ),
     *(
         path(f"v1/sentences/<uuid:sentence_id>/{name}/", view.as_view(), name=f"sentence-{name}")
         for name, view in (

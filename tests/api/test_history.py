@@ -1,0 +1,65 @@
+import pytest
+
+from commands.aggregates import sentence_id
+from events.wiring import get_event_store
+from projections.registry import get_projection
+from projections.runner import ProjectionRunner
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def overridden(ingested):
+    """Sentence 1, overridden by rita (purpose → Request) after its analysis."""
+    sid = sentence_id(ingested["interview_id"], 1)
+    url = f"/api/v1/sentences/{sid}/"
+    etag = ingested["viewer"].get(url)["ETag"]
+    written = ingested["reviewer"].post(
+        f"{url}override/",
+        {"fields": {"purpose": "Request"}, "reason": "she asks"},
+        format="json",
+        HTTP_IF_MATCH=etag,
+    )
+    return {"url": url, "written": written.json(), "sid": sid}
+
+
+def test_history_lists_every_event_with_actor_reason_and_field_changes(ingested, overridden):
+    entries = ingested["viewer"].get(overridden["url"] + "history/").json()
+    assert [e["event_type"] for e in entries] == [
+        "SentenceCreated",
+        "AnalysisGenerated",
+        "AnalysisOverridden",
+    ]
+    last = entries[-1]
+    assert last["actor"]["display"] == "rita"
+    assert last["reason"] == "she asks"
+    assert last["changes"]["effective.purpose"]["new"] == "Request"
+    assert last["changes"]["overrides.purpose"] == {"old": None, "new": "Request"}
+    assert entries[0]["changes"]["text"]["old"] is None
+
+
+def test_as_of_a_position_shows_the_sentence_as_it_was_then(ingested, overridden):
+    before = overridden["written"]["position"] - 1
+    then = ingested["viewer"].get(overridden["url"], {"as_of": str(before)}).json()
+    now = ingested["viewer"].get(overridden["url"], {"as_of": str(10**12)}).json()
+    assert then["overrides"] == {}
+    assert now["overrides"] == {"purpose": "Request"}
+    assert now["version"] == then["version"] + 1
+
+
+@pytest.mark.parametrize("as_of", ["yesterday", "2026-01-01T00:00:00"])
+def test_a_malformed_as_of_is_a_400(ingested, overridden, as_of):
+    response = ingested["viewer"].get(overridden["url"], {"as_of": as_of})
+    assert response.status_code == 400
+    assert "as_of" in response.json()["errors"]
+
+
+def test_wait_for_returns_the_write_once_the_projection_shows_it(ingested, overridden):
+    ProjectionRunner(get_projection("relational"), get_event_store(), 12).catch_up()
+    position = overridden["written"]["position"]
+    shown = ingested["viewer"].get(overridden["url"], {"wait_for": str(position)}).json()
+    assert shown["overrides"] == {"purpose": "Request"}
+
+
+def test_history_is_refused_to_outsiders(ingested, overridden):
+    assert ingested["outsider"].get(overridden["url"] + "history/").status_code == 404
