@@ -81,7 +81,7 @@ class SentenceCommandView(APIView):
 
     def post(self, request: Request, sentence_id: UUID) -> Response:
         sentence = sentence_for(request, sentence_id, Role.REVIEWER)
-        expected = _if_match(request)
+        expected = if_match_version(request)
         if isinstance(expected, Response):
             return expected
         data = self.input(data=request.data)
@@ -99,7 +99,8 @@ class SentenceCommandView(APIView):
         return accepted(result, location=f"/api/v1/sentences/{sentence.id}/")
 
 
-def _if_match(request: Request) -> int | Response:
+def if_match_version(request: Request) -> int | Response:
+    """The stream version the client saw, from If-Match; or the 428/400 problem to answer."""
     raw = request.headers.get("If-Match")
     if raw is None:
         return problem(

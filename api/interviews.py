@@ -59,7 +59,9 @@ class InterviewDetail(APIView):
     @extend_schema(responses=InterviewOutput)
     def get(self, request: Request, interview_id: UUID) -> Response:
         interview = interview_for(request, interview_id, Role.VIEWER)
-        return Response(InterviewOutput(interview).data)
+        response = Response(InterviewOutput(interview).data)
+        response["ETag"] = f'"{interview.version}"'
+        return response
 
 
 def interview_for(request: Request, interview_id: UUID, role: Role) -> Interview:

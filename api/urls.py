@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from api import corrections, history, interviews, projects, sentences
+from api import corrections, history, interview_commands, interviews, projects, sentences
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -13,6 +13,16 @@ urlpatterns = [
         "v1/interviews/<uuid:interview_id>/",
         interviews.InterviewDetail.as_view(),
         name="interview-detail",
+    ),
+    path(
+        "v1/interviews/<uuid:interview_id>/status/",
+        interview_commands.InterviewStatus.as_view(),
+        name="interview-status",
+    ),
+    path(
+        "v1/interviews/<uuid:interview_id>/sentences/confirm/",
+        interview_commands.BulkConfirm.as_view(),
+        name="interview-bulk-confirm",
     ),
     path(
         "v1/interviews/<uuid:interview_id>/sentences/",

@@ -1,0 +1,88 @@
+"""Commands on a whole interview: archive (status change) and bulk confirm of its sentences."""
+
+from typing import Any
+from uuid import UUID
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from access.permissions import Role
+from api.commands import accepted, actor_of
+from api.corrections import IF_MATCH, if_match_version
+from api.interviews import interview_for
+from api.sentences import FILTERS, filtered
+from commands.bus import dispatch
+from commands.errors import CommandError, StaleVersion
+from commands.messages import ChangeInterviewStatus, ConfirmSentence
+from readmodel.models import Sentence
+
+MAX_BULK = 2000  # sentences one bulk confirmation may touch
+
+
+class StatusInput(serializers.Serializer):
+    to_status = serializers.ChoiceField(choices=["archived"])
+    reason = serializers.CharField(max_length=2000)
+
+
+class InterviewStatus(APIView):
+    @extend_schema(request=StatusInput, parameters=[IF_MATCH], responses={202: None})
+    def post(self, request: Request, interview_id: UUID) -> Response:
+        interview = interview_for(request, interview_id, Role.ADMIN)
+        expected = if_match_version(request)
+        if isinstance(expected, Response):
+            return expected
+        data = StatusInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        result = dispatch(
+            ChangeInterviewStatus(
+                actor=actor_of(request),
+                interview_id=interview.id,
+                to_status=data.validated_data["to_status"],
+                reason=data.validated_data["reason"],
+                expected_version=expected,
+            )
+        )
+        return accepted(result, location=f"/api/v1/interviews/{interview.id}/")
+
+
+class BulkConfirmInput(serializers.Serializer):
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+class BulkConfirm(APIView):
+    """Confirm every unreviewed sentence of the filtered set, each at the version the read
+    model shows; a sentence changed meanwhile is skipped and listed, never overwritten."""
+
+    @extend_schema(request=BulkConfirmInput, parameters=FILTERS, responses={202: None})
+    def post(self, request: Request, interview_id: UUID) -> Response:
+        interview = interview_for(request, interview_id, Role.REVIEWER)
+        data = BulkConfirmInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        chosen = filtered(Sentence.objects.filter(interview_id=interview.id), request)
+        chosen = chosen.filter(reviewed=False).order_by("index")
+        if chosen.count() > MAX_BULK:
+            raise serializers.ValidationError(
+                {"filter": [f"more than {MAX_BULK} sentences: narrow the filter"]}
+            )
+        confirmed: list[dict[str, Any]] = []
+        skipped: list[dict[str, Any]] = []
+        for sentence in chosen:
+            try:
+                result = dispatch(
+                    ConfirmSentence(
+                        actor=actor_of(request),
+                        sentence_id=sentence.id,
+                        note=data.validated_data.get("note") or None,
+                        expected_version=sentence.version,
+                    )
+                )
+            except (StaleVersion, CommandError) as e:
+                skipped.append({"id": str(sentence.id), "reason": str(e)})
+                continue
+            confirmed.append({"id": str(sentence.id), "position": result.position})
+        last = max((c["position"] for c in confirmed), default=None)
+        body = {"confirmed": confirmed, "skipped": skipped, "position": last}
+        return Response(body, status=status.HTTP_202_ACCEPTED)
