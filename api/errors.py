@@ -5,6 +5,7 @@ outage — is answered as `application/problem+json`:
 `{"type", "title", "status", "detail", "errors"?: {field: [message, ...]}}`.
 """
 
+from http import HTTPStatus
 from typing import Any
 
 from django.http import Http404
@@ -77,8 +78,6 @@ def _messages(value: Any) -> list[str]:
 
 
 def _title(status_code: int) -> str:
-    from http import HTTPStatus
-
     try:
         return HTTPStatus(status_code).phrase
     except ValueError:

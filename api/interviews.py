@@ -2,15 +2,15 @@
 
 from uuid import UUID
 
-from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from access.permissions import Role, require
+from access.permissions import Role
 from access.selectors import visible_project_ids
+from api.rows import visible_row
 from readmodel.models import INTERVIEW_COUNTERS, Interview
 
 
@@ -65,12 +65,7 @@ class InterviewDetail(APIView):
 
 
 def interview_for(request: Request, interview_id: UUID, role: Role) -> Interview:
-    """The interview if the user may see it with `role`; 404 for everyone else alike."""
-    interview = Interview.objects.filter(id=interview_id).first()
-    if interview is None:
-        raise Http404
-    require(user=request.user, project_id=interview.project_id, role=role)
-    return interview
+    return visible_row(Interview, interview_id, request, role)
 
 
 def _uuid(raw: str, name: str) -> UUID:

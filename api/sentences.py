@@ -7,7 +7,6 @@ made meanwhile by someone else is answered 412 instead of overwritten (SPEC 6).
 from uuid import UUID
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.pagination import CursorPagination
@@ -15,8 +14,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from access.permissions import Role, require
+from access.permissions import Role
 from api.interviews import interview_for
+from api.rows import visible_row
 from projections.waiting import wait_for_position
 from readmodel.models import Sentence
 
@@ -121,11 +121,7 @@ class SentenceDetail(APIView):
 
 
 def sentence_for(request: Request, sentence_id: UUID, role: Role) -> Sentence:
-    sentence = Sentence.objects.filter(id=sentence_id).first()
-    if sentence is None:
-        raise Http404
-    require(user=request.user, project_id=sentence.project_id, role=role)
-    return sentence
+    return visible_row(Sentence, sentence_id, request, role)
 
 
 def filtered(sentences: QuerySet[Sentence], request: Request) -> QuerySet[Sentence]:

@@ -85,6 +85,37 @@ def _seen(row: Row | None, event: RecordedEvent) -> bool:
     return row is not None and row.version >= event.version
 
 
+# Fields an aggregate and its row share by name; lists on rows are tuples on aggregates.
+PROJECT_FIELDS = ("name", "slug", "domain_keywords")
+INTERVIEW_FIELDS = (
+    "project_id", "title", "source_filename", "content_sha256", "language", "participants",
+    "recorded_on", "metadata", "status",
+)  # fmt: skip
+SENTENCE_FIELDS = (
+    "interview_id", "project_id", "index", "text", "original_text", "speaker", "start_char",
+    "end_char", "start_ms", "end_ms", "edited", "overrides", "review_note",
+)  # fmt: skip
+
+
+def _load(aggregate: Any, row: Row, names: tuple[str, ...]) -> None:
+    """Put a row's state back into its aggregate, as if its events had been replayed."""
+    aggregate.version = row.version
+    for name in names:
+        value = getattr(row, name)
+        setattr(aggregate, name, tuple(value) if isinstance(value, list) else _copied(value))
+
+
+def _store(row: Row, aggregate: Any, names: tuple[str, ...]) -> None:
+    for name in names:
+        value = getattr(aggregate, name)
+        setattr(row, name, list(value) if isinstance(value, tuple) else _copied(value))
+
+
+def _copied(value: Any) -> Any:
+    # Row and aggregate must not share a dict: the aggregate's next event would change the row.
+    return dict(value) if isinstance(value, dict) else value
+
+
 # --- projects ----------------------------------------------------------------------------------
 
 
@@ -94,13 +125,11 @@ def _apply_project(rows: BatchRows, event: RecordedEvent) -> None:
         return
     project = Project(id=event.aggregate_id)
     if row is not None:
-        project.version, project.name, project.slug = row.version, row.name, row.slug
-        project.domain_keywords = tuple(row.domain_keywords)
+        _load(project, row, PROJECT_FIELDS)
     project.replay(event)
     if row is None:
         row = rm.Project(id=project.id, created_at=event.occurred_at)
-    row.name, row.slug = project.name, project.slug
-    row.domain_keywords = list(project.domain_keywords)
+    _store(row, project, PROJECT_FIELDS)
     row.version = event.version
     rows.put(row)
 
@@ -114,26 +143,11 @@ def _apply_interview(rows: BatchRows, event: RecordedEvent) -> None:
         return
     interview = Interview(id=event.aggregate_id)
     if row is not None:
-        interview.version, interview.project_id, interview.title = (
-            row.version,
-            row.project_id,
-            row.title,
-        )
-        interview.source_filename, interview.content_sha256 = (
-            row.source_filename,
-            row.content_sha256,
-        )
-        interview.language, interview.participants = row.language, tuple(row.participants)
-        interview.recorded_on, interview.metadata = row.recorded_on, dict(row.metadata)
-        interview.status = row.status
+        _load(interview, row, INTERVIEW_FIELDS)
     interview.replay(event)
     if row is None:
         row = rm.Interview(id=interview.id, created_at=event.occurred_at)
-    row.project_id = interview.project_id
-    row.title, row.source_filename = interview.title, interview.source_filename
-    row.content_sha256, row.language = interview.content_sha256, interview.language
-    row.participants, row.recorded_on = list(interview.participants), interview.recorded_on
-    row.metadata, row.status = interview.metadata, interview.status
+    _store(row, interview, INTERVIEW_FIELDS)
     if event.event_type == "InterviewStatusChanged":
         row.status_reason = event.data.get("reason")
     row.updated_at = event.occurred_at
@@ -164,20 +178,8 @@ def _sentence_of(row: rm.Sentence | None, sentence_id: UUID) -> Sentence:
     sentence = Sentence(id=sentence_id)
     if row is None:
         return sentence
-    sentence.version = row.version
-    sentence.interview_id, sentence.project_id, sentence.index = (
-        row.interview_id,
-        row.project_id,
-        row.index,
-    )
-    sentence.text, sentence.original_text, sentence.speaker = (
-        row.text,
-        row.original_text,
-        row.speaker,
-    )
-    sentence.start_char, sentence.end_char = row.start_char, row.end_char
-    sentence.start_ms, sentence.end_ms = row.start_ms, row.end_ms
-    sentence.edited = row.edited
+    _load(sentence, row, SENTENCE_FIELDS)
+    sentence.confirmed = row.reviewed
     if row.ai_values is not None:
         sentence.analysis = AiAnalysis(
             analyzer=row.analyzer,
@@ -187,25 +189,12 @@ def _sentence_of(row: rm.Sentence | None, sentence_id: UUID) -> Sentence:
             values=dict(row.ai_values),
             confidence=dict(row.ai_confidence or {}),
         )
-    sentence.overrides = dict(row.overrides)
-    sentence.confirmed, sentence.review_note = row.reviewed, row.review_note
     return sentence
 
 
 def _write_sentence(row: rm.Sentence, sentence: Sentence) -> None:
-    row.interview_id, row.project_id, row.index = (
-        sentence.interview_id,
-        sentence.project_id,
-        sentence.index,
-    )
-    row.text, row.original_text, row.speaker = (
-        sentence.text,
-        sentence.original_text,
-        sentence.speaker,
-    )
-    row.start_char, row.end_char = sentence.start_char, sentence.end_char
-    row.start_ms, row.end_ms = sentence.start_ms, sentence.end_ms
-    row.edited = sentence.edited
+    _store(row, sentence, SENTENCE_FIELDS)
+    row.reviewed = sentence.confirmed
     analysis = sentence.analysis
     row.ai_values = dict(analysis.values) if analysis else None
     row.ai_confidence = dict(analysis.confidence) if analysis else None
@@ -213,13 +202,11 @@ def _write_sentence(row: rm.Sentence, sentence: Sentence) -> None:
     row.model = analysis.model if analysis else ""
     row.model_version = analysis.model_version if analysis else ""
     row.prompt_version = analysis.prompt_version if analysis else ""
-    row.overrides = dict(sentence.overrides)
     row.overridden = bool(sentence.overrides)
     row.effective = sentence.effective_values()
     for name in SINGLE_LABELS:
         setattr(row, name, row.effective.get(name))
     row.min_confidence = _min_confidence(row.ai_confidence, sentence.overrides)
-    row.reviewed, row.review_note = sentence.confirmed, sentence.review_note
 
 
 def _record_extras(row: rm.Sentence, sentence: Sentence, event: RecordedEvent) -> None:

@@ -1,3 +1,5 @@
+import time
+
 import pytest
 
 from commands.aggregates import sentence_id
@@ -52,6 +54,19 @@ def test_a_malformed_as_of_is_a_400(ingested, overridden, as_of):
     response = ingested["viewer"].get(overridden["url"], {"as_of": as_of})
     assert response.status_code == 400
     assert "as_of" in response.json()["errors"]
+
+
+def test_wait_for_waits_its_bounded_time_for_a_position_not_yet_shown(
+    ingested, overridden, monkeypatch
+):
+    # No runner: the override is never projected, so the read waits out its limit, then
+    # answers what the read model has (the stale row) rather than failing.
+    monkeypatch.setattr("api.sentences.WAIT_LIMIT", 0.3)
+    position = overridden["written"]["position"]
+    started = time.monotonic()
+    shown = ingested["viewer"].get(overridden["url"], {"wait_for": str(position)}).json()
+    assert time.monotonic() - started >= 0.3
+    assert shown["overrides"] == {}
 
 
 def test_wait_for_returns_the_write_once_the_projection_shows_it(ingested, overridden):
