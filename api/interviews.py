@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from access.permissions import Role
 from access.selectors import visible_project_ids
-from api.rows import visible_row
+from api.rows import WAIT_FOR, visible_row, wait_if_asked
 from readmodel.models import INTERVIEW_COUNTERS, Interview
 
 
@@ -43,10 +43,12 @@ class InterviewList(APIView):
         parameters=[
             OpenApiParameter("project", UUID, description="only this project's interviews"),
             OpenApiParameter("status", str, description="uploaded, processing, analyzed, ..."),
+            WAIT_FOR,
         ],
         responses=InterviewOutput(many=True),
     )
     def get(self, request: Request) -> Response:
+        wait_if_asked(request)
         interviews = Interview.objects.filter(project_id__in=visible_project_ids(user=request.user))
         if project := request.query_params.get("project"):
             interviews = interviews.filter(project_id=_uuid(project, "project"))
@@ -56,9 +58,12 @@ class InterviewList(APIView):
 
 
 class InterviewDetail(APIView):
-    @extend_schema(responses=InterviewOutput)
+    @extend_schema(parameters=[WAIT_FOR], responses=InterviewOutput)
     def get(self, request: Request, interview_id: UUID) -> Response:
         interview = interview_for(request, interview_id, Role.VIEWER)
+        if "wait_for" in request.query_params:
+            wait_if_asked(request, interview_id=interview.id)
+            interview.refresh_from_db()
         response = Response(InterviewOutput(interview).data)
         response["ETag"] = f'"{interview.version}"'
         return response

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from access.permissions import Role, require
 from access.selectors import visible_project_ids
 from api.commands import accepted, actor_of
+from api.rows import WAIT_FOR, wait_if_asked
 from commands.aggregates import project_id_for_slug
 from commands.bus import dispatch
 from commands.messages import CreateProject
@@ -33,8 +34,9 @@ class ProjectList(APIView):
             child=serializers.CharField(max_length=80), required=False, max_length=500
         )
 
-    @extend_schema(responses=ProjectOutput(many=True))
+    @extend_schema(parameters=[WAIT_FOR], responses=ProjectOutput(many=True))
     def get(self, request: Request) -> Response:
+        wait_if_asked(request)
         projects = Project.objects.filter(id__in=visible_project_ids(user=request.user))
         return Response(ProjectOutput(projects.order_by("name"), many=True).data)
 
@@ -64,9 +66,10 @@ class ProjectList(APIView):
 class ProjectDetail(APIView):
     permission_classes = (permissions.IsAuthenticated,)
 
-    @extend_schema(responses=ProjectOutput)
+    @extend_schema(parameters=[WAIT_FOR], responses=ProjectOutput)
     def get(self, request: Request, project_id: UUID) -> Response:
         require(user=request.user, project_id=project_id, role=Role.VIEWER)
+        wait_if_asked(request, project_id=project_id)
         project = Project.objects.get(id=project_id)
         return Response(ProjectOutput(project).data)
 

@@ -1,13 +1,25 @@
-"""Finding a read-model row a user may see: the one place access is checked for a row by id."""
+"""Reading the read model: the one place access is checked for a row by id, and the bounded
+wait for a position that gives a client read-your-writes (SPEC 7)."""
 
 from typing import TypeVar
 from uuid import UUID
 
 from django.db.models import Model
 from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import serializers
 from rest_framework.request import Request
 
 from access.permissions import Role, require
+from projections.waiting import wait_for_position
+
+WAIT_LIMIT = 5.0  # seconds a read waits for its position before answering what it has
+WAIT_FOR = OpenApiParameter(
+    "wait_for",
+    int,
+    description="a position from a write's answer: first wait (at most 5 s) until the read"
+    " model shows it, then answer",
+)
 
 M = TypeVar("M", bound=Model)
 
@@ -20,3 +32,19 @@ def visible_row(model: type[M], row_id: UUID, request: Request, role: Role) -> M
         raise Http404
     require(user=request.user, project_id=row.project_id, role=role)
     return row
+
+
+def wait_if_asked(
+    request: Request, *, interview_id: UUID | None = None, project_id: UUID | None = None
+) -> None:
+    """Honour `?wait_for=<position>`: wait, bounded, for the lane of the interview (or project)
+    read — or for every lane when the read spans interviews. After the limit the read answers
+    what the read model has: a slow projection delays a client, it does not fail it."""
+    raw = request.query_params.get("wait_for")
+    if raw is None:
+        return
+    if not raw.isdigit():
+        raise serializers.ValidationError({"wait_for": ["must be a non-negative integer"]})
+    wait_for_position(
+        int(raw), interview_id=interview_id, project_id=project_id, timeout=WAIT_LIMIT
+    )

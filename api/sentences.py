@@ -16,11 +16,9 @@ from rest_framework.views import APIView
 
 from access.permissions import Role
 from api.interviews import interview_for
-from api.rows import visible_row
-from projections.waiting import wait_for_position
+from api.rows import WAIT_FOR, visible_row, wait_if_asked
 from readmodel.models import Sentence
 
-WAIT_LIMIT = 5.0  # seconds a read waits for its position before answering what it has
 SINGLE_LABELS = ("function_type", "structure_type", "purpose", "topic_level_1", "topic_level_3")
 FLAGS = {
     "reviewed": "reviewed",
@@ -84,9 +82,10 @@ FILTERS = [
 
 
 class InterviewSentences(APIView):
-    @extend_schema(parameters=FILTERS, responses=SentenceOutput(many=True))
+    @extend_schema(parameters=[*FILTERS, WAIT_FOR], responses=SentenceOutput(many=True))
     def get(self, request: Request, interview_id: UUID) -> Response:
         interview = interview_for(request, interview_id, Role.VIEWER)
+        wait_if_asked(request, interview_id=interview.id)
         sentences = filtered(Sentence.objects.filter(interview_id=interview.id), request)
         pages = ByIndex()
         page = pages.paginate_queryset(sentences, request, view=self)
@@ -99,9 +98,7 @@ class SentenceDetail(APIView):
             OpenApiParameter(
                 "as_of", str, description="the sentence as it was: a position or an ISO time"
             ),
-            OpenApiParameter(
-                "wait_for", int, description="first wait (bounded) until this position is visible"
-            ),
+            WAIT_FOR,
         ],
         responses=SentenceOutput,
     )
@@ -112,8 +109,7 @@ class SentenceDetail(APIView):
 
             return sentence_as_of(sentence.id, request.query_params["as_of"])
         if "wait_for" in request.query_params:
-            position = _integer(request.query_params["wait_for"], "wait_for")
-            wait_for_position(position, interview_id=sentence.interview_id, timeout=WAIT_LIMIT)
+            wait_if_asked(request, interview_id=sentence.interview_id)
             sentence.refresh_from_db()
         response = Response(SentenceOutput(sentence).data)
         response["ETag"] = f'"{sentence.version}"'
@@ -148,12 +144,6 @@ def _boolean(raw: str, name: str) -> bool:
     if raw.lower() in {"false", "0", "no"}:
         return False
     raise serializers.ValidationError({name: ["must be true or false"]})
-
-
-def _integer(raw: str, name: str) -> int:
-    if not raw.isdigit():
-        raise serializers.ValidationError({name: ["must be a non-negative integer"]})
-    return int(raw)
 
 
 def _number(raw: str) -> float:

@@ -1,7 +1,16 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from api import corrections, history, interview_commands, interviews, projects, sentences
+from api import (
+    corrections,
+    exports,
+    history,
+    interview_commands,
+    interviews,
+    projects,
+    sentences,
+    uploads,
+)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -50,4 +59,18 @@ urlpatterns = [
         projects.ProjectKeywords.as_view(),
         name="project-keywords",
     ),
+    *(
+        path(
+            f"v1/{scope}s/<uuid:{scope}_id>/export.{file_format}",
+            view.as_view(),
+            {"file_format": file_format},
+            name=f"{scope}-export-{file_format}",
+        )
+        for scope, view in (
+            ("interview", exports.InterviewExport),
+            ("project", exports.ProjectExport),
+        )
+        for file_format in ("csv", "jsonl")
+    ),
+    path("v1/uploads/<str:task_id>/", uploads.UploadStatus.as_view(), name="upload-status"),
 ]

@@ -61,7 +61,7 @@ def test_wait_for_waits_its_bounded_time_for_a_position_not_yet_shown(
 ):
     # No runner: the override is never projected, so the read waits out its limit, then
     # answers what the read model has (the stale row) rather than failing.
-    monkeypatch.setattr("api.sentences.WAIT_LIMIT", 0.3)
+    monkeypatch.setattr("api.rows.WAIT_LIMIT", 0.3)
     position = overridden["written"]["position"]
     started = time.monotonic()
     shown = ingested["viewer"].get(overridden["url"], {"wait_for": str(position)}).json()
@@ -78,3 +78,47 @@ def test_wait_for_returns_the_write_once_the_projection_shows_it(ingested, overr
 
 def test_history_is_refused_to_outsiders(ingested, overridden):
     assert ingested["outsider"].get(overridden["url"] + "history/").status_code == 404
+
+
+def _list_urls(ingested):
+    interview = ingested["interview_id"]
+    return [
+        f"/api/v1/interviews/{interview}/sentences/",
+        f"/api/v1/interviews/{interview}/",
+        "/api/v1/interviews/",
+        "/api/v1/projects/",
+    ]
+
+
+def test_every_read_waits_for_a_position_the_read_model_has_not_shown(
+    ingested, overridden, monkeypatch
+):
+    monkeypatch.setattr("api.rows.WAIT_LIMIT", 0.2)
+    position = overridden["written"]["position"]
+    for url in _list_urls(ingested):
+        started = time.monotonic()
+        response = ingested["viewer"].get(url, {"wait_for": str(position)})
+        assert response.status_code == 200, url
+        assert time.monotonic() - started >= 0.2, url
+
+
+def test_the_sentence_list_shows_the_write_it_waited_for(ingested, overridden):
+    ProjectionRunner(get_projection("relational"), get_event_store(), 12).catch_up()
+    position = overridden["written"]["position"]
+    page = (
+        ingested["viewer"]
+        .get(
+            f"/api/v1/interviews/{ingested['interview_id']}/sentences/",
+            {"wait_for": str(position), "overridden": "true"},
+        )
+        .json()
+    )
+    assert [s["id"] for s in page["results"]] == [str(overridden["sid"])]
+
+
+@pytest.mark.parametrize("raw", ["-1", "soon", "1.5"])
+def test_a_malformed_wait_for_is_a_400_on_every_read(ingested, overridden, raw):
+    for url in [overridden["url"], *_list_urls(ingested)]:
+        response = ingested["viewer"].get(url, {"wait_for": raw})
+        assert response.status_code == 400, url
+        assert "wait_for" in response.json()["errors"], url

@@ -1,0 +1,7 @@
+"""Uploads (stub: being written)."""
+
+from rest_framework.views import APIView
+
+
+class UploadStatus(APIView):
+    pass
