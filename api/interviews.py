@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from access.permissions import Role
 from access.selectors import visible_project_ids
 from api.rows import WAIT_FOR, visible_row, wait_if_asked
+from api.uploads import UploadTranscript
 from readmodel.models import INTERVIEW_COUNTERS, Interview
 
 
@@ -38,7 +39,9 @@ class InterviewOutput(serializers.ModelSerializer):
         )
 
 
-class InterviewList(APIView):
+class InterviewList(UploadTranscript):
+    """GET lists interviews; POST (from UploadTranscript) uploads a transcript."""
+
     @extend_schema(
         parameters=[
             OpenApiParameter("project", UUID, description="only this project's interviews"),

@@ -1,7 +1,147 @@
-"""Uploads (stub: being written)."""
+"""Uploading a transcript (multipart, answered 202) and the status resource of an upload.
 
+The file is validated in full before the answer — the same checks as `manage.py ingest` — so a
+refused file is a 4xx naming the problem and nothing is queued or written. An accepted file is
+queued for the pipeline; `Location` points at its status resource.
+"""
+
+from django.conf import settings
+from django.http import Http404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import APIException
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
+
+from access.permissions import Role, require
+from api.commands import actor_of
+from api.errors import problem
+from ingestion.accept import accept_upload
+from ingestion.models import Upload
+from ingestion.pipeline import IngestRefused
+from ingestion.selectors import upload_status
+from ingestion.upload import RejectedUpload, check_size
+
+# Multipart overhead allowed beyond the file itself before a request is refused unread.
+_ENVELOPE_BYTES = 64 * 1024
+
+
+class UploadInput(serializers.Serializer):
+    file = serializers.FileField(help_text="a transcript: .txt, .md, .vtt or .srt, UTF-8")
+    project = serializers.UUIDField(help_text="the project to add the interview to")
+    title = serializers.CharField(
+        required=False, max_length=300, help_text="default: the front matter's, else the file name"
+    )
+
+
+class UploadAccepted(serializers.Serializer):
+    task_id = serializers.CharField()
+    interview_id = serializers.UUIDField()
+    status_url = serializers.CharField()
+    interview_url = serializers.CharField()
+
+
+class UploadState(serializers.Serializer):
+    task_id = serializers.CharField()
+    state = serializers.ChoiceField(
+        choices=["queued", "running", "done", "failed", "rejected", "error"]
+    )
+    detail = serializers.CharField(allow_null=True)
+    filename = serializers.CharField()
+    size = serializers.IntegerField()
+    project_id = serializers.UUIDField()
+    interview_id = serializers.UUIDField()
+    uploaded_by = serializers.CharField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    position = serializers.IntegerField(
+        allow_null=True, help_text="when done: wait_for it to read every event of the run"
+    )
+    interview = serializers.DictField(allow_null=True, help_text="status and counters so far")
+
+
+class TooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The upload is too large."
+
+
+class UploadTranscript(APIView):
+    """Mixed into the interview list view: POST /api/v1/interviews/ uploads."""
+
+    parser_classes = (MultiPartParser, FormParser)
+
+    def get_throttles(self) -> list[BaseThrottle]:
+        # The uploads budget counts uploads only, not the reads of the view it is mixed into.
+        self.throttle_scope = "uploads" if self.request.method == "POST" else ""
+        return super().get_throttles()
+
+    @extend_schema(
+        request={"multipart/form-data": UploadInput},
+        responses={
+            202: UploadAccepted,
+            400: OpenApiResponse(description="the file cannot be ingested (errors.file says why)"),
+            409: OpenApiResponse(description="the same content is an archived interview"),
+            413: OpenApiResponse(description="over INGEST_MAX_BYTES"),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        _refuse_oversized_body(request)
+        data = UploadInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        project_id = data.validated_data["project"]
+        require(user=request.user, project_id=project_id, role=Role.REVIEWER)
+        file = data.validated_data["file"]
+        filename = file.name or "upload.txt"
+        try:
+            check_size(file.size, filename=filename, max_bytes=settings.INGEST_MAX_BYTES)
+        except RejectedUpload as e:
+            raise TooLarge({"file": [str(e)]}) from e
+        try:
+            upload = accept_upload(
+                file.read(),
+                filename=filename,
+                project_id=project_id,
+                uploader=actor_of(request),
+                uploaded_by=request.user,
+                title=data.validated_data.get("title"),
+            )
+        except RejectedUpload as e:
+            raise serializers.ValidationError({"file": [str(e)]}) from e
+        except IngestRefused as e:
+            return problem(status.HTTP_409_CONFLICT, "Conflict", str(e))
+        status_url = f"{settings.API_PREFIX}uploads/{upload.task_id}/"
+        body = {
+            "task_id": upload.task_id,
+            "interview_id": str(upload.interview_id),
+            "status_url": status_url,
+            "interview_url": f"{settings.API_PREFIX}interviews/{upload.interview_id}/",
+        }
+        response = Response(body, status=status.HTTP_202_ACCEPTED)
+        response["Location"] = status_url
+        return response
 
 
 class UploadStatus(APIView):
-    pass
+    @extend_schema(responses=UploadState)
+    def get(self, request: Request, task_id: str) -> Response:
+        upload = Upload.objects.filter(task_id=task_id).select_related("uploaded_by").first()
+        if upload is None:
+            raise Http404
+        require(user=request.user, project_id=upload.project_id, role=Role.VIEWER)
+        return Response(UploadState(upload_status(upload)).data)
+
+
+def _refuse_oversized_body(request: Request) -> None:
+    """Refuse before reading a body that cannot hold an acceptable file: a client announcing
+    a gigabyte gets its 413 at once, not after the server has spooled it to disk."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return
+    if length > settings.INGEST_MAX_BYTES + _ENVELOPE_BYTES:
+        limit_mb = settings.INGEST_MAX_BYTES / 1_000_000
+        raise TooLarge(
+            {"file": [f"the request is {length:,} bytes; uploads are limited to {limit_mb:g} MB"]}
+        )

@@ -62,12 +62,13 @@ def ingest_upload(
     except RejectedUpload as e:
         return {"status": "rejected", "reason": str(e)}
     backend = get_analyzer(analyzer)
+    store = get_event_store()
     try:
         outcome = ingest(
             upload,
             project_id=UUID(project_id),
             analyzer=backend,
-            store=get_event_store(),
+            store=store,
             uploader=Actor.from_dict(uploader),
         )
     except (IngestRefused, NotFound) as e:
@@ -81,4 +82,6 @@ def ingest_upload(
         "analyses_recorded": outcome.analyses_recorded,
         "resumed": outcome.resumed,
         "reason": outcome.reason,
+        # Every event of the run is at or below this: `?wait_for=` it to read them all.
+        "position": store.head_position(),
     }

@@ -173,8 +173,18 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.errors.handle_exception",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"user": env.str("API_THROTTLE_USER", default="6000/hour")},
+    # Every user has an overall budget; the expensive endpoints (a view's `throttle_scope`)
+    # have their own, smaller one. Counters live in the cache: configure a shared cache
+    # (Redis, database) when several web processes serve the API, or each counts alone.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.UserRateThrottle",
+        "rest_framework.throttling.ScopedRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env.str("API_THROTTLE_USER", default="6000/hour"),
+        "uploads": env.str("API_THROTTLE_UPLOADS", default="120/hour"),
+        "exports": env.str("API_THROTTLE_EXPORTS", default="120/hour"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Interview Analyzer API",

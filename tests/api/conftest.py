@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -12,6 +13,15 @@ from ingestion.projects import ensure_project
 from projections.registry import get_projection
 from projections.runner import ProjectionRunner
 from tests.ingestion.helpers import SAMPLE_FILES
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counters():
+    """Throttle counters live in the cache: without this, one test's requests count against
+    the next test's budget."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def client_for(user: User) -> APIClient:
