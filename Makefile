@@ -27,8 +27,7 @@ run: install
 	$(BIN)/python manage.py migrate --no-input
 	$(MAKE) --no-print-directory demo-data
 	$(BIN)/python manage.py runprojections --once
-	$(BIN)/python manage.py demo_admin
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
 
 # The team's demo transcripts, ingested with the default analyzer. Safe to repeat: a file
 # already ingested is recognised by its content and left as it is.
