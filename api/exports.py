@@ -1,11 +1,140 @@
-"""Exports over HTTP (stub: being written)."""
+"""Exports over HTTP: the sentences of an interview or a project as CSV or JSON Lines.
 
+The same rows and bytes as `manage.py export` (both go through `readmodel.export`), streamed
+record by record so a large project is never built in memory. The format comes from the path
+(`export.csv`, `export.jsonl`), not from content negotiation: a client sending
+`Accept: text/csv` gets the file, not a 406. Errors are found before the first byte is sent
+(access, unknown row, a malformed filter) and are answered as problem+json like the rest of the
+API. JSON Lines is served as `application/jsonl` (the name the JSON Lines site proposes; it is
+not registered with IANA, nor is the older `application/x-ndjson`).
+"""
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+from uuid import UUID
+
+from django.db.models import QuerySet
+from django.http import Http404, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.text import slugify
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.parsers import BaseParser
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from access.permissions import Role, require
+from api.errors import PROBLEM
+from api.interviews import interview_for
+from api.rows import WAIT_FOR, wait_if_asked
+from api.sentences import FILTERS, filtered
+from readmodel.export import csv_lines, export_rows, jsonl_lines
+from readmodel.models import Project, Sentence
+from readmodel.selectors import sentences_for_export
 
-class InterviewExport(APIView):
-    pass
+Lines = Callable[[Iterable[dict[str, Any]]], Iterator[str]]
+
+# file format (the path's extension) -> (media type, how rows become text)
+FORMATS: dict[str, tuple[str, Lines]] = {
+    "csv": ("text/csv; charset=utf-8", csv_lines),
+    "jsonl": ("application/jsonl; charset=utf-8", jsonl_lines),
+}
+SLUG_LENGTH = 80  # of a title in a file name: enough to recognise it, short enough for any OS
 
 
-class ProjectExport(APIView):
-    pass
+class Problem(serializers.Serializer):
+    """The body of every error, as `api.errors` writes it."""
+
+    type = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.IntegerField()
+    detail = serializers.CharField()
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()), required=False
+    )
+
+
+class FileOrProblem(BaseContentNegotiation):
+    """Ignore Accept and `?format=`: a success is the streamed file whatever the client asked
+    for, and an error is always rendered by the JSON renderer (as problem+json)."""
+
+    def select_parser(self, request: Request, parsers: list[BaseParser]) -> BaseParser | None:
+        return parsers[0] if parsers else None
+
+    def select_renderer(
+        self, request: Request, renderers: list[BaseRenderer], format_suffix: str | None = None
+    ) -> tuple[BaseRenderer, str]:
+        return renderers[0], renderers[0].media_type
+
+
+class ExportSchema(AutoSchema):
+    """One view serves both `export.csv` and `export.jsonl`: document each path with its own
+    media type (extend_schema cannot tell the two paths apart)."""
+
+    def get_operation_id(self) -> str:
+        # the path's "export.csv" would put a dot in the id; client generators make names of ids
+        return super().get_operation_id().replace(".", "_")
+
+    def get_response_serializers(self) -> dict[Any, Any]:
+        media_type = FORMATS[self.path.rsplit(".", 1)[-1]][0].split(";")[0]
+        return {
+            (200, media_type): OpenApiResponse(OpenApiTypes.STR, description="the export file"),
+            **{
+                (code, PROBLEM): OpenApiResponse(Problem, description=description)
+                for code, description in (
+                    (400, "a malformed filter"),
+                    (401, "not authenticated"),
+                    (404, "no such row, or the user is not a member of its project"),
+                )
+            },
+        }
+
+
+class Export(APIView):
+    renderer_classes = (JSONRenderer,)  # for errors only: a success is a streamed file
+    content_negotiation_class = FileOrProblem
+    schema = ExportSchema()
+    throttle_scope = "exports"  # a whole project per request: its own, smaller budget
+
+
+class InterviewExport(Export):
+    @extend_schema(
+        parameters=[*FILTERS, WAIT_FOR],
+        description="The interview's sentences in index order, filtered like the sentence list.",
+    )
+    def get(self, request: Request, interview_id: UUID, file_format: str) -> StreamingHttpResponse:
+        interview = interview_for(request, interview_id, Role.VIEWER)
+        wait_if_asked(request, interview_id=interview.id)
+        sentences = filtered(sentences_for_export(interview_id=interview.id), request)
+        name = slugify(interview.title)[:SLUG_LENGTH].strip("-") or str(interview.id)
+        return streamed(sentences, file_format, f"{interview.project.slug}-{name}")
+
+
+class ProjectExport(Export):
+    @extend_schema(
+        parameters=[*FILTERS, WAIT_FOR],
+        description="The sentences of every interview of the project, oldest interview first,"
+        " filtered like the sentence list.",
+    )
+    def get(self, request: Request, project_id: UUID, file_format: str) -> StreamingHttpResponse:
+        require(user=request.user, project_id=project_id, role=Role.VIEWER)
+        wait_if_asked(request)  # the project's interviews are spread over every lane
+        project = Project.objects.filter(id=project_id).first()
+        if project is None:  # a role granted before the project reached the read model
+            raise Http404
+        sentences = filtered(sentences_for_export(project_id=project.id), request)
+        return streamed(sentences, file_format, project.slug)
+
+
+def streamed(sentences: QuerySet[Sentence], file_format: str, stem: str) -> StreamingHttpResponse:
+    """The sentences as a download named `<stem>-<today>.<format>`. Rows are read and formatted
+    only while the response is sent, so everything that can fail must be checked before."""
+    media_type, lines = FORMATS[file_format]
+    response = StreamingHttpResponse(lines(export_rows(sentences)), content_type=media_type)
+    filename = f"{slugify(stem)}-{timezone.localdate().isoformat()}.{file_format}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

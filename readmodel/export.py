@@ -1,8 +1,10 @@
 """Sentences of the read model as JSON Lines or CSV: one row per sentence.
 
 Plain functions, so the `export` command and the REST API share them: `export_rows` turns
-sentences into nested dicts (the JSONL shape), `write_jsonl` / `write_csv` write them out and
-return how many they wrote. Rows are produced one at a time, so a large project is streamed.
+sentences into nested dicts (the JSONL shape), `jsonl_lines` / `csv_lines` turn rows into text
+one record at a time (the API streams these), and `write_jsonl` / `write_csv` write the same
+lines to a file and return how many rows they wrote. Rows are produced one at a time, so a large
+project is never held in memory.
 
 JSONL: one object per line with nested `ai`, `effective` and `confidence` objects (every
 dimension present, null when unknown) and an `overrides` object holding only the overridden
@@ -153,13 +155,42 @@ def csv_cell(value: object) -> str:
     return str(value)
 
 
-def write_jsonl(rows: Iterable[dict[str, Any]], out: TextIO) -> int:
-    """Write one JSON object per line; return the number of rows."""
-    count = 0
+def jsonl_lines(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """One JSON object per row, each a line ending in "\\n"."""
     for row in rows:
-        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        yield json.dumps(row, ensure_ascii=False) + "\n"
+
+
+class _Echo:
+    """A pseudo-file whose `write` hands the text back, so csv.writer formats one row at a time
+    without a buffer (Django's "Streaming large CSV files" recipe)."""
+
+    def write(self, text: str) -> str:
+        return text
+
+
+def csv_lines(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """The header, then one flattened row per sentence, each a CSV record ending in "\\r\\n"
+    (a record may span lines when a cell holds a newline)."""
+    writer = csv.writer(_Echo())
+    yield writer.writerow(CSV_COLUMNS)
+    for row in rows:
+        flat = flatten(row)
+        yield writer.writerow([csv_cell(flat[column]) for column in CSV_COLUMNS])
+
+
+def _write(lines: Iterable[str], out: TextIO) -> int:
+    """Write each line; return how many were written."""
+    count = 0
+    for line in lines:
+        out.write(line)
         count += 1
     return count
+
+
+def write_jsonl(rows: Iterable[dict[str, Any]], out: TextIO) -> int:
+    """Write one JSON object per line; return the number of rows."""
+    return _write(jsonl_lines(rows), out)
 
 
 def write_csv(rows: Iterable[dict[str, Any]], out: TextIO) -> int:
@@ -167,11 +198,4 @@ def write_csv(rows: Iterable[dict[str, Any]], out: TextIO) -> int:
 
     `out` should be opened with newline="" when it is a file, as the csv module asks.
     """
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    count = 0
-    for row in rows:
-        flat = flatten(row)
-        writer.writerow([csv_cell(flat[column]) for column in CSV_COLUMNS])
-        count += 1
-    return count
+    return _write(csv_lines(rows), out) - 1  # the header is not a sentence

@@ -20,20 +20,25 @@ def interview_get(*, interview_id: uuid.UUID) -> Interview | None:
 
 
 def sentences_for_export(
-    *, interview_id: uuid.UUID | None = None, project_slug: str | None = None
+    *,
+    interview_id: uuid.UUID | None = None,
+    project_id: uuid.UUID | None = None,
+    project_slug: str | None = None,
 ) -> QuerySet[Sentence]:
-    """The sentences of one interview, or of every interview of one project — exactly one of
-    the two must be given.
+    """The sentences of one interview, or of every interview of one project (by id — as the
+    API names it — or by slug — as the command does); exactly one of the three must be given.
 
     Ordered interview by interview (oldest first, id breaking ties, so the order is stable),
     then by index; each row comes with its interview and project, so exporting it costs no
     further query.
     """
-    if (interview_id is None) == (project_slug is None):
-        raise ValueError("give exactly one of interview_id and project_slug")
-    sentences = Sentence.objects.select_related("interview__project")
-    if interview_id is not None:
-        sentences = sentences.filter(interview_id=interview_id)
-    else:
-        sentences = sentences.filter(interview__project__slug=project_slug)
+    selection = {
+        "interview_id": interview_id,
+        "interview__project_id": project_id,
+        "interview__project__slug": project_slug,
+    }
+    given = {lookup: value for lookup, value in selection.items() if value is not None}
+    if len(given) != 1:
+        raise ValueError("give exactly one of interview_id, project_id and project_slug")
+    sentences = Sentence.objects.select_related("interview__project").filter(**given)
     return sentences.order_by("interview__created_at", "interview_id", "index")
