@@ -6,6 +6,7 @@ from rest_framework.test import APIClient
 
 from access.services import grant
 from analysis.heuristic import HeuristicAnalyzer
+from commands.aggregates import sentence_id
 from events.wiring import get_event_store
 from ingestion.pipeline import PIPELINE, ingest
 from ingestion.prepare import prepare_upload
@@ -55,3 +56,19 @@ def ingested(db):
         "second_reviewer": client_for(reviewers[1]),
         "reviewer_user": reviewers[0],
     }
+
+
+@pytest.fixture
+def overridden_by_rita(ingested):
+    """Sentence 1, overridden by rita (purpose → Request) after its analysis."""
+    sid = sentence_id(ingested["interview_id"], 1)
+    url = f"/api/v1/sentences/{sid}/"
+    etag = ingested["viewer"].get(url)["ETag"]
+    written = ingested["reviewer"].post(
+        f"{url}override/",
+        {"fields": {"purpose": "Request"}, "reason": "she asks"},
+        format="json",
+        HTTP_IF_MATCH=etag,
+    )
+    assert written.status_code == 202, written.content
+    return {"url": url, "written": written.json(), "sid": sid}

@@ -12,7 +12,6 @@ from django.http import StreamingHttpResponse
 from rest_framework.test import APIClient
 from rest_framework.throttling import ScopedRateThrottle
 
-from commands.aggregates import sentence_id
 from events.wiring import get_event_store
 from projections.registry import get_projection
 from projections.runner import ProjectionRunner
@@ -57,20 +56,10 @@ def sentences_in_order(interview_id: uuid.UUID) -> list[Sentence]:
 
 
 @pytest.fixture
-def overridden(ingested):
+def overridden(overridden_by_rita):
     """Sentence 1 overridden by rita (purpose → Request), projected into the read model."""
-    sid = sentence_id(ingested["interview_id"], 1)
-    url = f"/api/v1/sentences/{sid}/"
-    etag = ingested["viewer"].get(url)["ETag"]
-    written = ingested["reviewer"].post(
-        f"{url}override/",
-        {"fields": {"purpose": "Request"}, "reason": "she asks"},
-        format="json",
-        HTTP_IF_MATCH=etag,
-    )
-    assert written.status_code == 202, written.content
     ProjectionRunner(get_projection("relational"), get_event_store(), 12).catch_up()
-    return sid
+    return overridden_by_rita["sid"]
 
 
 def test_the_interview_csv_has_the_header_and_one_row_per_sentence_in_index_order(ingested):

@@ -2,7 +2,6 @@ import time
 
 import pytest
 
-from commands.aggregates import sentence_id
 from events.wiring import get_event_store
 from projections.registry import get_projection
 from projections.runner import ProjectionRunner
@@ -11,18 +10,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def overridden(ingested):
-    """Sentence 1, overridden by rita (purpose → Request) after its analysis."""
-    sid = sentence_id(ingested["interview_id"], 1)
-    url = f"/api/v1/sentences/{sid}/"
-    etag = ingested["viewer"].get(url)["ETag"]
-    written = ingested["reviewer"].post(
-        f"{url}override/",
-        {"fields": {"purpose": "Request"}, "reason": "she asks"},
-        format="json",
-        HTTP_IF_MATCH=etag,
-    )
-    return {"url": url, "written": written.json(), "sid": sid}
+def overridden(overridden_by_rita):
+    return overridden_by_rita
 
 
 def test_history_lists_every_event_with_actor_reason_and_field_changes(ingested, overridden):
