@@ -8,6 +8,8 @@ project and is told so (403).
 from typing import Any
 from uuid import UUID
 
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
@@ -21,11 +23,13 @@ class AccessDenied(Exception):
     """The user may not do this in this project."""
 
 
-class NotAMember(AccessDenied):
+# Also Django's own 404 and 403 exceptions, so a page view that calls `require` answers them
+# with no translation of its own; the API's error handler maps them first (api.errors).
+class NotAMember(AccessDenied, Http404):
     """The user holds no role in the project (or the project does not exist): answer 404."""
 
 
-class Forbidden(AccessDenied):
+class Forbidden(AccessDenied, PermissionDenied):
     """The user is a member, but their role is lower than the one needed: answer 403."""
 
 

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "django_htmx",
     "django_q",
     "events.apps.EventsConfig",
     "ingestion.apps.IngestionConfig",
@@ -36,6 +37,7 @@ INSTALLED_APPS = [
     "readmodel.apps.ReadModelConfig",
     "access.apps.AccessConfig",
     "api.apps.ApiConfig",
+    "web.apps.WebConfig",
     "interview_analyzer.apps.InterviewAnalyzerConfig",
 ]
 
@@ -47,6 +49,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "interview_analyzer.urls"
@@ -205,3 +208,8 @@ LOGGING = {
     # httpx logs every request at INFO: one line per analysed sentence drowns everything else.
     "loggers": {"httpx": {"level": "WARNING"}},
 }
+
+# --- Correction UI (issue 6) ----------------------------------------------------------------------
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "projects"
+LOGOUT_REDIRECT_URL = "login"
