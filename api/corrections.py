@@ -9,7 +9,12 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 from uuid import UUID
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -29,23 +34,50 @@ from commands.messages import (
     OverrideAnalysis,
     RevertOverride,
 )
-from events.dimensions import Dimension
+from events.dimensions import DIMENSIONS, MAX_KEYWORDS, Dimension
 from projections.waiting import wait_for_position
 from readmodel.models import Sentence
 
-REASON = serializers.CharField(max_length=2000, trim_whitespace=True)
+# min_length=1 only tells the schema what "may not be blank" already enforces.
+REASON = serializers.CharField(min_length=1, max_length=2000, trim_whitespace=True)
 IF_MATCH = OpenApiParameter(
-    "If-Match", str, OpenApiParameter.HEADER, required=True, description="the sentence's ETag"
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="the ETag the client saw, like '\"3\"'",
+    pattern=r'^(W/)?"[0-9]+"$',
 )
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "minProperties": 1,
+        "additionalProperties": False,
+        "properties": {
+            spec.name.value: (
+                {"type": "array", "items": {"type": "string"}, "maxItems": MAX_KEYWORDS}
+                if spec.multi
+                else {"type": "string", "enum": list(spec.labels or ())}
+            )
+            for spec in DIMENSIONS.values()
+        },
+    }
+)
+class DimensionValues(serializers.DictField):
+    """New values by dimension; the schema names the dimensions and their allowed values."""
+
+    child = serializers.JSONField()
+
+
 class EditInput(serializers.Serializer):
-    text = serializers.CharField(max_length=10_000)
+    text = serializers.CharField(min_length=1, max_length=10_000)
     reason = REASON
 
 
 class OverrideInput(serializers.Serializer):
-    fields = serializers.DictField(child=serializers.JSONField(), allow_empty=False)
+    fields = DimensionValues(allow_empty=False)
     reason = REASON
 
     def validate_fields(self, value: dict[str, Any]) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from access.permissions import Role
+from api.rows import is_position
 from api.sentences import sentence_for
 from commands.aggregates import Sentence
 from events.envelope import RecordedEvent
@@ -93,10 +94,13 @@ def sentence_as_of(sentence_id: UUID, raw: str) -> Response:
 
 def _as_of(raw: str) -> Any:
     """A test of whether an event happened at or before `raw` (a position or an ISO time)."""
-    if raw.isdigit():
+    if is_position(raw):
         position = int(raw)
         return lambda event: event.position <= position
-    moment: datetime | None = parse_datetime(raw) if raw else None
+    try:
+        moment: datetime | None = parse_datetime(raw) if raw else None
+    except ValueError:  # well-formed but impossible: month 13, an offset of +99:00
+        moment = None
     if moment is None or moment.tzinfo is None:
         raise serializers.ValidationError(
             {"as_of": ["a global position, or an ISO 8601 time with its offset"]}

@@ -24,7 +24,7 @@ MAX_BULK = 2000  # sentences one bulk confirmation may touch
 
 class StatusInput(serializers.Serializer):
     to_status = serializers.ChoiceField(choices=["archived"])
-    reason = serializers.CharField(max_length=2000)
+    reason = serializers.CharField(min_length=1, max_length=2000)  # min: for the schema
 
 
 class InterviewStatus(APIView):

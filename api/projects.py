@@ -28,7 +28,7 @@ class ProjectOutput(serializers.ModelSerializer):
 
 class ProjectList(APIView):
     class CreateInput(serializers.Serializer):
-        name = serializers.CharField(max_length=200)
+        name = serializers.CharField(min_length=1, max_length=200)  # min: for the schema
         slug = serializers.SlugField(max_length=100)
         domain_keywords = serializers.ListField(
             child=serializers.CharField(max_length=80), required=False, max_length=500

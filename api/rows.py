@@ -34,6 +34,12 @@ def visible_row(model: type[M], row_id: UUID, request: Request, role: Role) -> M
     return row
 
 
+def is_position(raw: str) -> bool:
+    """Whether `raw` is a global position: ASCII digits only. `str.isdigit` alone also accepts
+    "²" and other digits `int` refuses, which made `?wait_for=²` a 500."""
+    return raw.isascii() and raw.isdigit()
+
+
 def wait_if_asked(
     request: Request, *, interview_id: UUID | None = None, project_id: UUID | None = None
 ) -> None:
@@ -43,7 +49,7 @@ def wait_if_asked(
     raw = request.query_params.get("wait_for")
     if raw is None:
         return
-    if not raw.isdigit():
+    if not is_position(raw):
         raise serializers.ValidationError({"wait_for": ["must be a non-negative integer"]})
     wait_for_position(
         int(raw), interview_id=interview_id, project_id=project_id, timeout=WAIT_LIMIT

@@ -7,9 +7,11 @@ made meanwhile by someone else is answered 412 instead of overwritten (SPEC 6).
 from uuid import UUID
 
 from django.db.models import Q, QuerySet
+from django.http import QueryDict
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.pagination import CursorPagination
+from rest_framework.exceptions import NotFound
+from rest_framework.pagination import Cursor, CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -71,6 +73,31 @@ class ByIndex(CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 500
 
+    def decode_cursor(self, request: Request) -> Cursor | None:
+        """DRF's decoding, and a position that is a sentence index: DRF puts any string it finds
+        into the filter, so a crafted cursor (`p=abc`) was a 500 instead of its 404."""
+        cursor = super().decode_cursor(request)
+        if cursor is not None and cursor.position is not None:
+            try:
+                int(cursor.position)
+            except ValueError:
+                raise NotFound(self.invalid_cursor_message) from None
+        return cursor
+
+
+class SentencePage(serializers.Serializer):
+    """One page of ByIndex: links to the pages beside it (null at either end) and the rows."""
+
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = SentenceOutput(many=True)
+
+
+PAGING = [
+    OpenApiParameter("cursor", str, description="from a page's next or previous link"),
+    OpenApiParameter("page_size", int, description="sentences a page (default 100, at most 500)"),
+]
+
 
 FILTERS = [
     OpenApiParameter("speaker", str),
@@ -82,7 +109,7 @@ FILTERS = [
 
 
 class InterviewSentences(APIView):
-    @extend_schema(parameters=[*FILTERS, WAIT_FOR], responses=SentenceOutput(many=True))
+    @extend_schema(parameters=[*FILTERS, *PAGING, WAIT_FOR], responses=SentencePage)
     def get(self, request: Request, interview_id: UUID) -> Response:
         interview = interview_for(request, interview_id, Role.VIEWER)
         wait_if_asked(request, interview_id=interview.id)
@@ -123,19 +150,28 @@ def sentence_for(request: Request, sentence_id: UUID, role: Role) -> Sentence:
 def filtered(sentences: QuerySet[Sentence], request: Request) -> QuerySet[Sentence]:
     """The query parameters of FILTERS applied; a malformed value is a 400 with its field."""
     params = request.query_params
-    if speaker := params.get("speaker"):
+    if speaker := _text(params, "speaker"):
         sentences = sentences.filter(speaker=speaker)
     for flag, column in FLAGS.items():
         if flag in params:
             sentences = sentences.filter(**{column: _boolean(params[flag], flag)})
     for name in SINGLE_LABELS:
-        if value := params.get(name):
+        if value := _text(params, name):
             sentences = sentences.filter(**{name: value})
     if "confidence_below" in params:
         sentences = sentences.filter(min_confidence__lt=_number(params["confidence_below"]))
-    if text := params.get("q"):
+    if text := _text(params, "q"):
         sentences = sentences.filter(Q(text__icontains=text))
     return sentences
+
+
+def _text(params: QueryDict, name: str) -> str | None:
+    """A text filter. NUL is refused here, with the field named: PostgreSQL refuses it in any
+    text parameter, and that DataError was a 500."""
+    value = params.get(name)
+    if value and "\x00" in value:
+        raise serializers.ValidationError({name: ["must not contain NUL characters"]})
+    return value
 
 
 def _boolean(raw: str, name: str) -> bool:

@@ -111,3 +111,24 @@ def test_a_malformed_wait_for_is_a_400_on_every_read(ingested, overridden, raw):
         response = ingested["viewer"].get(url, {"wait_for": raw})
         assert response.status_code == 400, url
         assert "wait_for" in response.json()["errors"], url
+
+
+# Found by the schemathesis run (tests/api/test_schema_fuzz.py) and its review: digits that
+# `str.isdigit` accepts but `int` refuses, and well-formed but impossible times, were 500s.
+
+
+@pytest.mark.parametrize("raw", ["²", "1²"])
+def test_a_wait_for_of_non_ascii_digits_is_a_400_on_every_read(ingested, overridden, raw):
+    for url in [overridden["url"], *_list_urls(ingested)]:
+        response = ingested["viewer"].get(url, {"wait_for": raw})
+        assert response.status_code == 400, url
+        assert "wait_for" in response.json()["errors"], url
+
+
+@pytest.mark.parametrize(
+    "as_of", ["²", "2024-01-01T00:00:00+99:00", "2024-13-01T00:00:00Z", "2024-02-30T00:00:00Z"]
+)
+def test_an_as_of_that_is_no_position_and_no_real_time_is_a_400(ingested, overridden, as_of):
+    response = ingested["viewer"].get(overridden["url"], {"as_of": as_of})
+    assert response.status_code == 400
+    assert "as_of" in response.json()["errors"]

@@ -1,3 +1,5 @@
+import base64
+
 import pytest
 
 pytestmark = pytest.mark.django_db
@@ -65,3 +67,25 @@ def test_a_sentence_answers_with_its_version_as_etag(ingested):
     assert response.status_code == 200
     assert response["ETag"] == f'"{first["version"]}"'
     assert ingested["outsider"].get(f"/api/v1/sentences/{first['id']}/").status_code == 404
+
+
+# Found by the schemathesis run (tests/api/test_schema_fuzz.py) and its review.
+
+
+@pytest.mark.parametrize("name", ["speaker", "function_type", "q"])
+def test_a_nul_character_in_a_text_filter_is_a_400_naming_the_field(ingested, name):
+    # PostgreSQL refuses NUL in a text parameter: this was a DataError, a 500.
+    path = f"/api/v1/interviews/{ingested['interview_id']}/sentences/"
+    response = ingested["viewer"].get(path, {name: "Priya\x00"})
+    assert response.status_code == 400
+    assert name in response.json()["errors"]
+
+
+@pytest.mark.parametrize("position", ["abc", ""])
+def test_a_cursor_whose_position_is_no_index_is_a_404_invalid_cursor(ingested, position):
+    # DRF put the cursor's position into the index filter as it found it: a ValueError, a 500.
+    cursor = base64.b64encode(f"p={position}".encode()).decode()
+    path = f"/api/v1/interviews/{ingested['interview_id']}/sentences/"
+    response = ingested["viewer"].get(path, {"cursor": cursor})
+    assert response.status_code == 404
+    assert response.json()["detail"] == "Invalid cursor"
