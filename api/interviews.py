@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from access.permissions import Role
 from access.selectors import visible_project_ids
-from api.rows import WAIT_FOR, visible_row, wait_if_asked
+from api.rows import WAIT_FOR, text_param, visible_row, wait_if_asked
 from api.uploads import UploadTranscript
 from readmodel.models import INTERVIEW_COUNTERS, Interview
 
@@ -55,7 +55,7 @@ class InterviewList(UploadTranscript):
         interviews = Interview.objects.filter(project_id__in=visible_project_ids(user=request.user))
         if project := request.query_params.get("project"):
             interviews = interviews.filter(project_id=_uuid(project, "project"))
-        if status := request.query_params.get("status"):
+        if status := text_param(request.query_params, "status"):
             interviews = interviews.filter(status=status)
         return Response(InterviewOutput(interviews.order_by("-created_at", "id"), many=True).data)
 

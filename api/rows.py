@@ -5,7 +5,7 @@ from typing import TypeVar
 from uuid import UUID
 
 from django.db.models import Model
-from django.http import Http404
+from django.http import Http404, QueryDict
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -54,3 +54,12 @@ def wait_if_asked(
     wait_for_position(
         int(raw), interview_id=interview_id, project_id=project_id, timeout=WAIT_LIMIT
     )
+
+
+def text_param(params: QueryDict, name: str) -> str | None:
+    """A text query parameter. NUL is refused here, with the field named: PostgreSQL refuses it
+    in any text parameter, and that DataError was a 500."""
+    value = params.get(name)
+    if value and "\x00" in value:
+        raise serializers.ValidationError({name: ["must not contain NUL characters"]})
+    return value

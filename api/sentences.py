@@ -7,7 +7,6 @@ made meanwhile by someone else is answered 412 instead of overwritten (SPEC 6).
 from uuid import UUID
 
 from django.db.models import Q, QuerySet
-from django.http import QueryDict
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
@@ -18,7 +17,7 @@ from rest_framework.views import APIView
 
 from access.permissions import Role
 from api.interviews import interview_for
-from api.rows import WAIT_FOR, visible_row, wait_if_asked
+from api.rows import WAIT_FOR, text_param, visible_row, wait_if_asked
 from readmodel.models import Sentence
 
 SINGLE_LABELS = ("function_type", "structure_type", "purpose", "topic_level_1", "topic_level_3")
@@ -150,28 +149,19 @@ def sentence_for(request: Request, sentence_id: UUID, role: Role) -> Sentence:
 def filtered(sentences: QuerySet[Sentence], request: Request) -> QuerySet[Sentence]:
     """The query parameters of FILTERS applied; a malformed value is a 400 with its field."""
     params = request.query_params
-    if speaker := _text(params, "speaker"):
+    if speaker := text_param(params, "speaker"):
         sentences = sentences.filter(speaker=speaker)
     for flag, column in FLAGS.items():
         if flag in params:
             sentences = sentences.filter(**{column: _boolean(params[flag], flag)})
     for name in SINGLE_LABELS:
-        if value := _text(params, name):
+        if value := text_param(params, name):
             sentences = sentences.filter(**{name: value})
     if "confidence_below" in params:
         sentences = sentences.filter(min_confidence__lt=_number(params["confidence_below"]))
-    if text := _text(params, "q"):
+    if text := text_param(params, "q"):
         sentences = sentences.filter(Q(text__icontains=text))
     return sentences
-
-
-def _text(params: QueryDict, name: str) -> str | None:
-    """A text filter. NUL is refused here, with the field named: PostgreSQL refuses it in any
-    text parameter, and that DataError was a 500."""
-    value = params.get(name)
-    if value and "\x00" in value:
-        raise serializers.ValidationError({name: ["must not contain NUL characters"]})
-    return value
 
 
 def _boolean(raw: str, name: str) -> bool:

@@ -81,6 +81,12 @@ def test_a_nul_character_in_a_text_filter_is_a_400_naming_the_field(ingested, na
     assert name in response.json()["errors"]
 
 
+def test_a_nul_character_in_the_interview_status_filter_is_a_400(ingested):
+    response = ingested["viewer"].get("/api/v1/interviews/", {"status": "analyzed\x00"})
+    assert response.status_code == 400
+    assert "status" in response.json()["errors"]
+
+
 @pytest.mark.parametrize("position", ["abc", ""])
 def test_a_cursor_whose_position_is_no_index_is_a_404_invalid_cursor(ingested, position):
     # DRF put the cursor's position into the index filter as it found it: a ValueError, a 500.
