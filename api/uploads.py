@@ -17,13 +17,10 @@ from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from access.permissions import Role, require
-from api.commands import actor_of
 from api.errors import problem
-from ingestion.accept import accept_upload
+from ingestion.accept import UploadRefused, accept_file
 from ingestion.models import Upload
-from ingestion.pipeline import IngestRefused
 from ingestion.selectors import upload_status
-from ingestion.upload import RejectedUpload, check_size
 
 # Multipart overhead allowed beyond the file itself before a request is refused unread.
 _ENVELOPE_BYTES = 64 * 1024
@@ -92,25 +89,19 @@ class UploadTranscript(APIView):
         data.is_valid(raise_exception=True)
         project_id = data.validated_data["project"]
         require(user=request.user, project_id=project_id, role=Role.REVIEWER)
-        file = data.validated_data["file"]
-        filename = file.name or "upload.txt"
         try:
-            check_size(file.size, filename=filename, max_bytes=settings.INGEST_MAX_BYTES)
-        except RejectedUpload as e:
-            raise TooLarge({"file": [str(e)]}) from e
-        try:
-            upload = accept_upload(
-                file.read(),
-                filename=filename,
+            upload = accept_file(
+                data.validated_data["file"],
                 project_id=project_id,
-                uploader=actor_of(request),
-                uploaded_by=request.user,
+                user=request.user,
                 title=data.validated_data.get("title"),
             )
-        except RejectedUpload as e:
-            raise serializers.ValidationError({"file": [str(e)]}) from e
-        except IngestRefused as e:
-            return problem(status.HTTP_409_CONFLICT, "Conflict", str(e))
+        except UploadRefused as e:
+            if e.status == status.HTTP_409_CONFLICT:
+                return problem(e.status, "Conflict", e.message)
+            if e.status == status.HTTP_413_REQUEST_ENTITY_TOO_LARGE:
+                raise TooLarge({"file": [e.message]}) from e
+            raise serializers.ValidationError({"file": [e.message]}) from e
         status_url = f"{settings.API_PREFIX}uploads/{upload.task_id}/"
         body = {
             "task_id": upload.task_id,

@@ -9,6 +9,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from commands.aggregates import Interview, Project
@@ -20,6 +21,7 @@ from ingestion.models import Upload
 from ingestion.pipeline import IngestRefused, interview_id_for
 from ingestion.prepare import prepare_upload
 from ingestion.tasks import enqueue_ingest
+from ingestion.upload import RejectedUpload, check_size
 
 
 def accept_upload(
@@ -62,3 +64,39 @@ def accept_upload(
             size=len(raw),
             uploaded_by=uploaded_by,
         )
+
+
+class UploadRefused(Exception):
+    """The file is not queued: `message` is fit for the uploader, `status` the HTTP answer."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+def accept_file(
+    file: UploadedFile, *, project_id: UUID, user: AbstractBaseUser, title: str | None
+) -> Upload:
+    """Check a file uploaded to the web (API or page) and queue it: 413 over the size limit (checked
+    before the file is read), 400 for a file that cannot be ingested, 409 for the content of an
+    archived interview. Raises UploadRefused, or NotFound when the project has no events."""
+    filename = file.name or "upload.txt"
+    try:
+        check_size(file.size or 0, filename=filename, max_bytes=settings.INGEST_MAX_BYTES)
+    except RejectedUpload as e:
+        raise UploadRefused(str(e), 413) from e
+    try:
+        return accept_upload(
+            file.read(),
+            filename=filename,
+            project_id=project_id,
+            # The actor is the authenticated user, never a value the request carries.
+            uploader=Actor.human(user.pk, user.get_username()),
+            uploaded_by=user,
+            title=title,
+        )
+    except RejectedUpload as e:
+        raise UploadRefused(str(e), 400) from e
+    except IngestRefused as e:
+        raise UploadRefused(str(e), 409) from e

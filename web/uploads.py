@@ -7,13 +7,10 @@ progress page, which polls itself (htmx) until the upload has reached a final st
 """
 
 from typing import Any
-from uuid import UUID
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import AbstractBaseUser
-from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
@@ -21,12 +18,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from access.permissions import Role, require
 from commands.errors import NotFound
-from events.envelope import Actor
-from ingestion.accept import accept_upload
+from ingestion.accept import UploadRefused, accept_file
 from ingestion.models import Upload
-from ingestion.pipeline import IngestRefused
 from ingestion.selectors import upload_status
-from ingestion.upload import RejectedUpload, check_size
 from readmodel.models import Project
 from web.pages import project_for
 
@@ -43,42 +37,6 @@ class UploadForm(forms.Form):
     # same words as the API and the CLI, instead of Django's generic "the file is empty".
     file = forms.FileField(label="Transcript", allow_empty_file=True)
     title = forms.CharField(label="Title (optional)", required=False, max_length=300)
-
-
-class UploadRefused(Exception):
-    """The file is not queued: `message` is fit for the uploader, `status` the HTTP answer."""
-
-    def __init__(self, message: str, status: int) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
-
-
-def accept_file(
-    file: UploadedFile, *, project_id: UUID, user: AbstractBaseUser, title: str | None
-) -> Upload:
-    """Check an uploaded file and queue it, as the API does: 413 over the size limit (checked
-    before the file is read), 400 for a file that cannot be ingested, 409 for the content of an
-    archived interview. Raises UploadRefused, or NotFound when the project has no events."""
-    filename = file.name or "upload.txt"
-    try:
-        check_size(file.size or 0, filename=filename, max_bytes=settings.INGEST_MAX_BYTES)
-    except RejectedUpload as e:
-        raise UploadRefused(str(e), 413) from e
-    try:
-        return accept_upload(
-            file.read(),
-            filename=filename,
-            project_id=project_id,
-            # The actor is the authenticated user, never a value the request carries.
-            uploader=Actor.human(user.pk, user.get_username()),
-            uploaded_by=user,
-            title=title,
-        )
-    except RejectedUpload as e:
-        raise UploadRefused(str(e), 400) from e
-    except IngestRefused as e:
-        raise UploadRefused(str(e), 409) from e
 
 
 @login_required
