@@ -1,0 +1,401 @@
+"""The review page through Django's test client: what each role sees, and every write going
+through the same commands as the API — actor from the session, reason required, stale versions
+answered with a conflict (SPEC 6, SPEC 10.1, SPEC 10.2).
+
+No projection process runs here: tests project by hand (`project()`), and the view's bounded
+wait for its own write is switched off so that a write answers at once.
+"""
+
+import re
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.utils.html import escape
+
+from access.services import grant
+from analysis.heuristic import HeuristicAnalyzer
+from commands.aggregates import sentence_id
+from commands.bus import dispatch
+from commands.messages import OverrideAnalysis
+from events.dimensions import PURPOSES
+from events.envelope import Actor
+from events.wiring import get_event_store
+from ingestion.pipeline import PIPELINE, ingest
+from ingestion.prepare import prepare_upload
+from ingestion.projects import ensure_project
+from projections.registry import get_projection
+from projections.runner import ProjectionRunner
+from readmodel.models import Sentence
+from tests.ingestion.helpers import SAMPLE_FILES
+from web import review
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+ROW = re.compile(r'<li id="s-')
+
+
+@pytest.fixture(autouse=True)
+def _answer_without_waiting(monkeypatch):
+    monkeypatch.setattr(review, "WAIT_LIMIT", 0)
+
+
+def project() -> None:
+    ProjectionRunner(get_projection("relational"), get_event_store(), 12).catch_up()
+
+
+@pytest.fixture
+def world(db):
+    """A sample interview ingested and projected; its people: rita and sam (reviewers), vera
+    (viewer), otto (member of nothing)."""
+    store = get_event_store()
+    project_id = ensure_project("ledgerline", store=store, actor=PIPELINE).id
+    sample = SAMPLE_FILES[1]
+    upload = prepare_upload(sample.read_bytes(), filename=sample.name, max_bytes=5_000_000)
+    outcome = ingest(upload, project_id=project_id, analyzer=HeuristicAnalyzer(), store=store)
+    project()
+    users = {name: User.objects.create_user(name) for name in ("rita", "sam", "vera", "otto")}
+    for name, role in (("rita", "reviewer"), ("sam", "reviewer"), ("vera", "viewer")):
+        grant(username=name, project_slug="ledgerline", role=role)
+    return SimpleNamespace(
+        interview_id=outcome.interview_id,
+        count=outcome.sentences,
+        users=users,
+        page=f"/interviews/{outcome.interview_id}/",
+    )
+
+
+def client_for(world, name: str) -> Client:
+    client = Client()
+    client.force_login(world.users[name])
+    return client
+
+
+def sentence(world, index: int) -> Sentence:
+    return Sentence.objects.get(id=sentence_id(world.interview_id, index))
+
+
+def events_of(sentence_row: Sentence) -> list:
+    return list(get_event_store().read_stream(f"Sentence-{sentence_row.id}"))
+
+
+def another_purpose(row: Sentence, *, besides: tuple[str, ...] = ()) -> str:
+    return next(p for p in PURPOSES if p != row.effective.get("purpose") and p not in besides)
+
+
+def override(client: Client, row: Sentence, version: int | None = None, **fields):
+    data = {"version": row.version if version is None else version, **fields}
+    return client.post(f"/review/sentences/{row.id}/override/", data, **HTMX)
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def test_a_viewer_sees_every_sentence_and_no_edit_control(world):
+    page = client_for(world, "vera").get(world.page)
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert len(ROW.findall(html)) == world.count
+    assert escape(sentence(world, 0).text) in html
+    assert "/history/" in html
+    for control in ("/override/", "/edit/", "/revert/", "/confirm/", 'data-shortcut="c"'):
+        assert control not in html, control
+    assert 'class="correction"' not in html
+
+
+def test_a_reviewer_sees_the_controls_of_each_sentence(world):
+    html = client_for(world, "rita").get(world.page).content.decode()
+    first = sentence(world, 0)
+    assert f"/review/sentences/{first.id}/override/" in html
+    assert f"/review/sentences/{first.id}/edit/" in html
+    assert 'aria-keyshortcuts="c"' in html
+    assert html.count('data-shortcut="c"') == world.count  # nothing is confirmed yet
+
+
+def test_an_outsider_gets_404_for_the_page_its_rows_and_its_writes(world):
+    otto, first = client_for(world, "otto"), sentence(world, 0)
+    assert otto.get(world.page).status_code == 404
+    assert otto.get(f"/review/sentences/{first.id}/").status_code == 404
+    written = override(otto, first, purpose=another_purpose(first), reason="mine")
+    assert written.status_code == 404
+    assert len(events_of(first)) == first.version + 1
+
+
+def test_a_viewer_cannot_open_a_form_or_write(world):
+    vera, first = client_for(world, "vera"), sentence(world, 0)
+    assert vera.get(f"/review/sentences/{first.id}/override/", **HTMX).status_code == 403
+    written = override(vera, first, purpose=another_purpose(first), reason="I can't")
+    assert written.status_code == 403
+    assert len(events_of(first)) == first.version + 1
+
+
+def test_filters_narrow_the_rows_and_ignore_empty_fields(world):
+    rita = client_for(world, "rita")
+    first = sentence(world, 0)
+    word = first.text.split()[0]
+
+    def rows(**query: str) -> int:
+        return len(ROW.findall(rita.get(world.page, query).content.decode()))
+
+    by_text = Sentence.objects.filter(interview_id=world.interview_id, text__icontains=word)
+    assert rows(q=word) == by_text.count() < world.count
+    assert rows(speaker=first.speaker, q="", purpose="") == (
+        Sentence.objects.filter(interview_id=world.interview_id, speaker=first.speaker).count()
+    )
+    assert rows(purpose=first.purpose) == (
+        Sentence.objects.filter(interview_id=world.interview_id, purpose=first.purpose).count()
+    )
+    assert rows(overridden="true") == 0
+    assert rows(reviewed="false") == world.count
+    assert rows(confidence_below="1.01") > 0
+
+
+def test_a_malformed_filter_is_400_with_its_message(world):
+    page = client_for(world, "rita").get(world.page, {"confidence_below": "lots"})
+    assert page.status_code == 400
+    assert "confidence_below" in page.content.decode()
+
+
+def test_htmx_filtering_answers_only_the_list(world):
+    fragment = client_for(world, "rita").get(
+        world.page, {"overridden": "true"}, HTTP_HX_TARGET="sentence-list", **HTMX
+    )
+    html = fragment.content.decode()
+    assert html.lstrip().startswith('<div id="sentence-list"')
+    assert "No sentence matches these filters." in html
+    assert "<html" not in html
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+def test_an_override_is_recorded_as_the_logged_in_user_whatever_the_form_says(world):
+    rita, row = world.users["rita"], sentence(world, 1)
+    purpose = another_purpose(row)
+    answer = override(
+        client_for(world, "rita"),
+        row,
+        purpose=purpose,
+        reason="she asks for it",
+        actor="sam",
+        actor_id=str(world.users["sam"].pk),
+    )
+    assert answer.status_code == 200
+    last = events_of(row)[-1]
+    assert last.event_type == "AnalysisOverridden"
+    assert (last.actor.id, last.actor.display) == (str(rita.pk), "rita")
+    assert last.data["fields"] == {"purpose": purpose}
+    assert last.data["reason"] == "she asks for it"
+    project()
+    html = client_for(world, "rita").get(f"/review/sentences/{row.id}/", **HTMX).content.decode()
+    assert 'class="badge expert"' in html
+    assert purpose in html
+
+
+def test_a_missing_reason_is_422_beside_the_field_and_records_nothing(world):
+    row = sentence(world, 1)
+    answer = override(client_for(world, "rita"), row, purpose=another_purpose(row), reason=" ")
+    html = answer.content.decode()
+    assert answer.status_code == 422
+    assert "Give a reason" in html
+    assert 'aria-invalid="true"' in html
+    assert 'class="correction"' in html  # the form stays open with what was chosen
+    assert f"<option selected>{another_purpose(row)}</option>" in html
+    assert len(events_of(row)) == row.version + 1
+
+
+def test_an_override_that_changes_nothing_is_422(world):
+    row = sentence(world, 1)
+    answer = override(client_for(world, "rita"), row, reason="nothing chosen")
+    assert answer.status_code == 422
+    assert "Choose at least one new value." in answer.content.decode()
+    same = override(client_for(world, "rita"), row, purpose=row.purpose, reason="same")
+    assert same.status_code == 422
+    assert "does not change" in same.content.decode()
+    assert len(events_of(row)) == row.version + 1
+
+
+def test_a_write_without_the_version_it_saw_is_400(world):
+    row = sentence(world, 1)
+    answer = client_for(world, "rita").post(
+        f"/review/sentences/{row.id}/confirm/", {"version": "latest"}, **HTMX
+    )
+    assert answer.status_code == 400
+
+
+def test_a_stale_version_is_a_conflict_naming_the_other_change(world):
+    row = sentence(world, 2)
+    seen, before = row.version, row.effective["purpose"]
+    sams = another_purpose(row)
+    assert override(client_for(world, "sam"), row, purpose=sams, reason="sam's").status_code == 200
+    project()
+    ritas = another_purpose(row, besides=(sams,))
+    answer = override(client_for(world, "rita"), row, seen, purpose=ritas, reason="rita's")
+    html = answer.content.decode()
+    assert answer.status_code == 409
+    assert "your change was not saved" in html
+    assert re.search(r'<strong class="actor">sam</strong>\s+overrode the analysis', html)
+    assert f"Purpose: <del>{before}</del> → <ins>{sams}</ins>" in html
+    assert f"Purpose → {ritas}" in html
+    assert f'name="version" value="{seen + 1}"' in html  # re-applying goes on top of sam's
+    assert [e.actor.display for e in events_of(row)][-1] == "sam"
+
+
+def test_a_change_reapplied_after_a_conflict_lands_on_top_of_the_other(world):
+    row = sentence(world, 2)
+    seen = row.version
+    sams = another_purpose(row)
+    override(client_for(world, "sam"), row, purpose=sams, reason="sam's")
+    project()
+    ritas = another_purpose(row, besides=(sams,))
+    conflict = override(client_for(world, "rita"), row, seen, purpose=ritas, reason="rita's")
+    panel = conflict.content.decode().split('class="conflict"')[1]
+    resubmit = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', panel))
+    assert resubmit["purpose"] == ritas
+    answer = client_for(world, "rita").post(
+        f"/review/sentences/{row.id}/override/", resubmit, **HTMX
+    )
+    assert answer.status_code == 200
+    overrides = [e for e in events_of(row) if e.event_type == "AnalysisOverridden"]
+    assert [(e.actor.display, e.data["fields"]) for e in overrides] == [
+        ("sam", {"purpose": sams}),
+        ("rita", {"purpose": ritas}),
+    ]
+    assert overrides[1].version == overrides[0].version + 1
+    assert overrides[1].data["previous"] == {"purpose": sams}  # she overrode sam, knowingly
+
+
+def test_a_reapplied_override_keeps_keywords_another_expert_changed(world):
+    """Rita's form showed the old keywords; re-applying her purpose must not send them back."""
+    row = sentence(world, 3)
+    seen = row.version
+    keywords = ["budget", "ledger"]
+    dispatch(
+        OverrideAnalysis(
+            actor=Actor.human(world.users["sam"].pk, "sam"),
+            sentence_id=row.id,
+            fields={"overall_keywords": keywords},
+            reason="better keywords",
+            expected_version=seen,
+        )
+    )
+    project()
+    initial = review.json.dumps(list(row.effective.get("overall_keywords") or []))
+    form = {
+        "purpose": another_purpose(row),
+        "overall_keywords": ", ".join(row.effective.get("overall_keywords") or []),
+        "initial_overall_keywords": initial,
+        "reason": "purpose only",
+        "version": seen + 1,
+    }
+    answer = client_for(world, "rita").post(f"/review/sentences/{row.id}/override/", form, **HTMX)
+    assert answer.status_code == 200
+    assert events_of(row)[-1].data["fields"] == {"purpose": form["purpose"]}
+
+
+def test_a_form_opened_after_another_change_lists_it(world):
+    row = sentence(world, 2)
+    seen = row.version
+    sams = another_purpose(row)
+    override(client_for(world, "sam"), row, purpose=sams, reason="sam's")
+    project()
+    form = client_for(world, "rita").get(
+        f"/review/sentences/{row.id}/override/", {"seen": seen}, **HTMX
+    )
+    html = form.content.decode()
+    assert "Changed since you loaded the page" in html
+    assert f"<ins>{sams}</ins>" in html
+    assert f'name="version" value="{seen + 1}"' in html
+
+
+def test_confirming_marks_the_row_and_a_second_confirmation_is_refused(world):
+    rita, row = client_for(world, "rita"), sentence(world, 4)
+    answer = rita.post(f"/review/sentences/{row.id}/confirm/", {"version": row.version}, **HTMX)
+    assert answer.status_code == 200
+    assert events_of(row)[-1].event_type == "SentenceReviewed"
+    project()
+    html = rita.get(f"/review/sentences/{row.id}/", **HTMX).content.decode()
+    assert "✓ reviewed by rita" in html
+    assert 'data-shortcut="c"' not in html
+    row.refresh_from_db()
+    again = rita.post(f"/review/sentences/{row.id}/confirm/", {"version": row.version}, **HTMX)
+    assert again.status_code == 422
+    assert "already confirmed" in again.content.decode()
+
+
+def test_a_note_is_kept_with_the_confirmation(world):
+    row = sentence(world, 4)
+    client_for(world, "rita").post(
+        f"/review/sentences/{row.id}/confirm/", {"version": row.version, "note": "checked"}, **HTMX
+    )
+    assert events_of(row)[-1].data["note"] == "checked"
+
+
+def test_editing_the_text_marks_the_analysis_stale_and_reverting_restores_the_ai_value(world):
+    rita, row = client_for(world, "rita"), sentence(world, 5)
+    edited = rita.post(
+        f"/review/sentences/{row.id}/edit/",
+        {"version": row.version, "text": row.text + " Really.", "reason": "missed a word"},
+        **HTMX,
+    )
+    assert edited.status_code == 200
+    project()
+    row.refresh_from_db()
+    assert row.edited
+    assert row.stale_analysis
+    override(rita, row, purpose=another_purpose(row), reason="it is a question")
+    project()
+    row.refresh_from_db()
+    form = rita.get(f"/review/sentences/{row.id}/revert/", **HTMX).content.decode()
+    assert 'name="fields" value="purpose"' in form
+    reverted = rita.post(
+        f"/review/sentences/{row.id}/revert/",
+        {"version": row.version, "fields": ["purpose"], "reason": "the AI was right"},
+        **HTMX,
+    )
+    assert reverted.status_code == 200
+    assert events_of(row)[-1].event_type == "AnalysisOverrideReverted"
+
+
+def test_a_write_answers_a_row_that_polls_while_the_projection_lags(world):
+    row = sentence(world, 6)
+    answer = override(client_for(world, "rita"), row, purpose=another_purpose(row), reason="x")
+    html = answer.content.decode()
+    assert f'hx-get="/review/sentences/{row.id}/?after={row.version + 1}"' in html
+    assert "catching up" in html
+    project()
+    settled = client_for(world, "rita").get(
+        f"/review/sentences/{row.id}/", {"after": row.version + 1}, **HTMX
+    )
+    assert "catching up" not in settled.content.decode()
+
+
+def test_without_javascript_a_form_opens_on_its_own_page_and_a_write_returns_to_the_row(world):
+    rita, row = client_for(world, "rita"), sentence(world, 7)
+    form = rita.get(f"/review/sentences/{row.id}/override/")
+    assert form.status_code == 200
+    assert "<html" in form.content.decode()
+    answer = rita.post(
+        f"/review/sentences/{row.id}/override/",
+        {"version": row.version, "purpose": another_purpose(row), "reason": "no js"},
+    )
+    assert answer.status_code == 302
+    assert answer["Location"] == f"{world.page}#s-{row.id}"
+
+
+def test_confirming_all_shown_confirms_the_filtered_unreviewed_sentences(world):
+    rita = client_for(world, "rita")
+    speaker = sentence(world, 0).speaker
+    theirs = Sentence.objects.filter(interview_id=world.interview_id, speaker=speaker)
+    answer = rita.post(f"{world.page}confirm/?speaker={speaker}&q=", **HTMX)
+    assert answer.status_code == 200
+    assert f"Confirmed {theirs.count()} sentence(s)." in answer.content.decode()
+    project()
+    assert all(row.reviewed for row in theirs)
+    assert Sentence.objects.filter(interview_id=world.interview_id, reviewed=True).count() == (
+        theirs.count()
+    )
+
+
+def test_a_viewer_cannot_confirm_all(world):
+    assert client_for(world, "vera").post(f"{world.page}confirm/", **HTMX).status_code == 403
