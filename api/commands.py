@@ -4,15 +4,14 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from access.actors import actor_for
 from commands.results import CommandResult
 from events.envelope import Actor
 
 
 def actor_of(request: Request) -> Actor:
-    """The authenticated user as the command's actor — never a header or a body field
-    (the system this replaces trusted `X-User-ID`: SPEC 10.2)."""
-    user = request.user
-    return Actor.human(user.pk, user.get_username())
+    """The command's actor: the authenticated user (SPEC 10.2)."""
+    return actor_for(request.user)
 
 
 def accepted(result: CommandResult, *, location: str | None = None) -> Response:

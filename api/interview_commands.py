@@ -1,6 +1,5 @@
 """Commands on a whole interview: archive (status change) and bulk confirm of its sentences."""
 
-from typing import Any
 from uuid import UUID
 
 from drf_spectacular.utils import extend_schema
@@ -14,9 +13,9 @@ from api.commands import accepted, actor_of
 from api.corrections import IF_MATCH, if_match_version
 from api.interviews import interview_for
 from api.sentences import FILTERS, filtered
+from commands.bulk import confirm_sentences
 from commands.bus import dispatch
-from commands.errors import CommandError, StaleVersion
-from commands.messages import ChangeInterviewStatus, ConfirmSentence
+from commands.messages import ChangeInterviewStatus
 from readmodel.models import Sentence
 
 MAX_BULK = 2000  # sentences one bulk confirmation may touch
@@ -67,22 +66,20 @@ class BulkConfirm(APIView):
             raise serializers.ValidationError(
                 {"filter": [f"more than {MAX_BULK} sentences: narrow the filter"]}
             )
-        confirmed: list[dict[str, Any]] = []
-        skipped: list[dict[str, Any]] = []
-        for sentence in chosen:
-            try:
-                result = dispatch(
-                    ConfirmSentence(
-                        actor=actor_of(request),
-                        sentence_id=sentence.id,
-                        note=data.validated_data.get("note") or None,
-                        expected_version=sentence.version,
-                    )
-                )
-            except (StaleVersion, CommandError) as e:
-                skipped.append({"id": str(sentence.id), "reason": str(e)})
-                continue
-            confirmed.append({"id": str(sentence.id), "position": result.position})
-        last = max((c["position"] for c in confirmed), default=None)
-        body = {"confirmed": confirmed, "skipped": skipped, "position": last}
+        outcome = confirm_sentences(
+            actor=actor_of(request),
+            rows=((sentence.id, sentence.version) for sentence in chosen),
+            note=data.validated_data.get("note") or None,
+        )
+        body = {
+            "confirmed": [
+                {"id": str(sentence_id), "position": position}
+                for sentence_id, position in outcome.confirmed
+            ],
+            "skipped": [
+                {"id": str(sentence_id), "reason": reason}
+                for sentence_id, reason in outcome.skipped
+            ],
+            "position": outcome.position,
+        }
         return Response(body, status=status.HTTP_202_ACCEPTED)

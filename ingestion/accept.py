@@ -12,6 +12,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
+from access.actors import actor_for
 from commands.aggregates import Interview, Project
 from commands.errors import NotFound
 from commands.repository import Repository
@@ -91,8 +92,7 @@ def accept_file(
             file.read(),
             filename=filename,
             project_id=project_id,
-            # The actor is the authenticated user, never a value the request carries.
-            uploader=Actor.human(user.pk, user.get_username()),
+            uploader=actor_for(user),
             uploaded_by=user,
             title=title,
         )

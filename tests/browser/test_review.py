@@ -15,7 +15,7 @@ from events.wiring import get_event_store
 from projections.waiting import wait_for_position
 from readmodel.models import Sentence
 from tests.browser.conftest import screenshot
-from web import review
+from web.review import listing
 
 CONTROLS = "input:not([type=hidden]), select, textarea, button, a[href], summary"
 
@@ -317,7 +317,7 @@ def test_the_page_works_with_a_keyboard_and_names_every_control(page_for, world)
 def test_screenshot_of_the_review_page(page_for, world, monkeypatch):
     """Overridden, stale and reviewed rows as a reviewer meets them (docs/screenshots); one
     short page of sentences, so the picture stays readable."""
-    monkeypatch.setattr(review, "PAGE_SIZE", 8)  # the live server runs in this process
+    monkeypatch.setattr(listing, "PAGE_SIZE", 8)  # the live server runs in this process
     sam, store = as_sam(world), get_event_store()
     one, two, three = sentence_at(world, 1), sentence_at(world, 2), sentence_at(world, 4)
     dispatch(

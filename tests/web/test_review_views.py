@@ -6,6 +6,7 @@ No projection process runs here: tests project by hand (`project()`), and the vi
 wait for its own write is switched off so that a write answers at once.
 """
 
+import json
 import re
 from types import SimpleNamespace
 
@@ -29,7 +30,7 @@ from projections.registry import get_projection
 from projections.runner import ProjectionRunner
 from readmodel.models import Sentence
 from tests.ingestion.helpers import SAMPLE_FILES
-from web import review
+from web.review import responses
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 ROW = re.compile(r'<li id="s-')
@@ -37,7 +38,7 @@ ROW = re.compile(r'<li id="s-')
 
 @pytest.fixture(autouse=True)
 def _answer_without_waiting(monkeypatch):
-    monkeypatch.setattr(review, "WAIT_LIMIT", 0)
+    monkeypatch.setattr(responses, "WAIT_LIMIT", 0)
 
 
 def project() -> None:
@@ -280,7 +281,7 @@ def test_a_reapplied_override_keeps_keywords_another_expert_changed(world):
         )
     )
     project()
-    initial = review.json.dumps(list(row.effective.get("overall_keywords") or []))
+    initial = json.dumps(list(row.effective.get("overall_keywords") or []))
     form = {
         "purpose": another_purpose(row),
         "overall_keywords": ", ".join(row.effective.get("overall_keywords") or []),

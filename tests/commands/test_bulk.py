@@ -1,0 +1,62 @@
+"""Bulk confirmation through the bus and the real SQL event store: each sentence at the version
+its reader saw, a stale one skipped with its reason while the others go through (SPEC 6)."""
+
+import pytest
+
+from commands.bulk import confirm_sentences
+from commands.bus import handle
+from commands.messages import ConfirmSentence
+from tests.commands.builders import REVIEWER, SECOND_REVIEWER, create_sentence_command
+
+pytestmark = pytest.mark.django_db
+
+
+def add_sentence(world, index: int):
+    command = create_sentence_command(world.interview_id, index=index, text=f"Sentence {index}.")
+    return handle(command, world.repo).aggregate_id
+
+
+def last_event(world, sentence_id):
+    return world.store.read_stream(f"Sentence-{sentence_id}")[-1]
+
+
+def test_a_sentence_changed_since_it_was_read_is_skipped_and_the_others_confirmed(world):
+    first, second, third = world.sentence_id, add_sentence(world, 1), add_sentence(world, 2)
+    seen = [(sentence, world.version("Sentence", sentence)) for sentence in (first, second, third)]
+    handle(  # another reviewer, after the list was read
+        ConfirmSentence(actor=SECOND_REVIEWER, sentence_id=second, expected_version=0),
+        world.repo,
+    )
+
+    outcome = confirm_sentences(actor=REVIEWER, rows=seen, note="checked", store=world.store)
+
+    [(skipped, reason)] = outcome.skipped
+    assert skipped == second
+    assert "you saw version 0, it is now at version 1" in reason
+    assert [sentence for sentence, _ in outcome.confirmed] == [first, third]
+    assert outcome.position == last_event(world, third).position
+    for sentence in (first, third):
+        event = last_event(world, sentence)
+        assert (event.event_type, event.actor, event.data["note"]) == (
+            "SentenceReviewed",
+            REVIEWER,
+            "checked",
+        )
+    assert last_event(world, second).actor == SECOND_REVIEWER
+
+
+def test_a_refused_confirmation_is_skipped_with_its_message_and_nothing_is_awaited(world):
+    handle(
+        ConfirmSentence(actor=SECOND_REVIEWER, sentence_id=world.sentence_id, expected_version=1),
+        world.repo,
+    )
+
+    outcome = confirm_sentences(
+        actor=REVIEWER, rows=[(world.sentence_id, 2)], note=None, store=world.store
+    )
+
+    assert outcome.confirmed == []
+    assert outcome.skipped == [
+        (world.sentence_id, "the sentence is already confirmed and nothing changed since")
+    ]
+    assert outcome.position is None
