@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run demo-data test test-sqlite test-postgres lint format bench eval lock clean
+.PHONY: install run demo-data test test-sqlite test-postgres neo4j lint format bench eval lock clean
 
 install: $(STAMP) .env
 
@@ -35,14 +35,21 @@ demo-data: install
 	$(BIN)/python manage.py ingest demo/transcripts/*.txt demo/transcripts/*.vtt \
 		demo/transcripts/*.srt --project demo
 
-# The whole suite on SQLite, then again on PostgreSQL (started by tools/postgres.sh).
+# The whole suite on SQLite, then again on PostgreSQL (started by tools/postgres.sh), with a
+# real Neo4j for the graph tests (started by tools/neo4j.sh; NEO4J_BOLT_URL set: that one).
 test: install test-sqlite test-postgres
 
 test-sqlite:
-	DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(BIN)/pytest
+	NEO4J_BOLT_URL=$${NEO4J_BOLT_URL:-$$(tools/neo4j.sh --start)} \
+		DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(BIN)/pytest
 
 test-postgres:
-	DATABASE_URL=$$(tools/postgres.sh) $(BIN)/pytest
+	NEO4J_BOLT_URL=$${NEO4J_BOLT_URL:-$$(tools/neo4j.sh --start)} \
+		DATABASE_URL=$$(tools/postgres.sh) $(BIN)/pytest
+
+# A local Neo4j in the foreground (NEO4J_PORT, default 7687), for NEO4J_BOLT_URL=bolt://127.0.0.1:7687.
+neo4j:
+	tools/neo4j.sh
 
 lint: install
 	$(BIN)/ruff check .

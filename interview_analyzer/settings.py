@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "access.apps.AccessConfig",
     "api.apps.ApiConfig",
     "web.apps.WebConfig",
+    "graph.apps.GraphConfig",
     "interview_analyzer.apps.InterviewAnalyzerConfig",
 ]
 
@@ -216,3 +217,10 @@ LOGGING = {
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "projects"
 LOGOUT_REDIRECT_URL = "login"
+
+# --- Graph read model (issue 7, SPEC 7) -------------------------------------------------------
+# Any Neo4j 5 server or Aura: bolt://host:7687, neo4j+s://xxxx.databases.neo4j.io, with
+# credentials in the URL (bolt://user:password@host:7687). Empty: the graph projection is off
+# and everything else works. `make neo4j` runs a local one (no authentication, loopback only).
+NEO4J_BOLT_URL = env.str("NEO4J_BOLT_URL", default="")
+NEO4J_DATABASE = env.str("NEO4J_DATABASE", default="neo4j")
