@@ -17,6 +17,7 @@ from access.permissions import Forbidden, NotAMember
 from commands.errors import AlreadyExists, InvalidCommand, StaleVersion
 from commands.errors import NotFound as AggregateNotFound
 from events.store import EventStoreUnavailable
+from graph.connection import GraphUnavailable
 from projections.port import ProjectionUnavailable
 
 PROBLEM = "application/problem+json"
@@ -31,6 +32,7 @@ DOMAIN: list[tuple[type[Exception], int, str]] = [
     (InvalidCommand, status.HTTP_400_BAD_REQUEST, "Invalid request"),
     (EventStoreUnavailable, status.HTTP_503_SERVICE_UNAVAILABLE, "Service unavailable"),
     (ProjectionUnavailable, status.HTTP_503_SERVICE_UNAVAILABLE, "Service unavailable"),
+    (GraphUnavailable, status.HTTP_503_SERVICE_UNAVAILABLE, "Service unavailable"),
 ]
 
 

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from api import (
@@ -73,4 +73,5 @@ urlpatterns = [
         for file_format in ("csv", "jsonl")
     ),
     path("v1/uploads/<str:task_id>/", uploads.UploadStatus.as_view(), name="upload-status"),
+    path("v1/graph/", include("graph.urls")),
 ]

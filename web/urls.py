@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import RedirectView
 
+from graph import views as explore
 from web import dashboard, history, operations, pages, review, uploads
 
 urlpatterns = [
@@ -22,4 +23,5 @@ urlpatterns = [
     *history.urlpatterns,
     *dashboard.urlpatterns,
     *operations.urlpatterns,
+    *explore.urlpatterns,
 ]
