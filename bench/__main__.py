@@ -1,8 +1,9 @@
 """`python -m bench` (run by `make bench`): every scenario on SQLite, then on PostgreSQL.
 
 DATABASE_URL must name a PostgreSQL server (make bench takes it from tools/postgres.sh); it is
-used only to create the separate bench database there. Writes bench/results/latest.json and
-prints a table.
+used only to create the separate bench database there. With NEO4J_BOLT_URL set (in the
+environment, not .env), the graph projection is measured too, on that Neo4j, whose graph it
+replaces (bench.graph). Writes bench/results/latest.json and prints a table.
 """
 
 import os
@@ -14,7 +15,7 @@ from contextlib import contextmanager
 from functools import partial
 from multiprocessing import get_context
 
-from bench import append, baseline, pipeline, projections, report
+from bench import append, baseline, graph, pipeline, projections, report
 from bench.append import IMPLEMENTATIONS, Params, Runner
 from bench.databases import Target, fresh_postgres, fresh_sqlite, migrate, setup_django
 from bench.report import Comparison
@@ -41,15 +42,24 @@ def main() -> None:
         run_projections(fresh_sqlite(), projection_params, clock),
         run_projections(fresh_postgres(server_url), projection_params, clock),
     ]
+    graph_params = graph.GraphParams()
+    graphed = None
+    if os.environ.get("NEO4J_BOLT_URL"):
+        graphed = run_graph(fresh_sqlite(), graph_params, clock)
     doc = report.document(comparisons, params, postgres, started_at, time.monotonic() - clock)
     doc["pipeline"] = {"description": pipeline.__doc__, "heuristic": heuristics, "openai": openai}
     doc["projections"] = projections.document(projected, projection_params)
+    if graphed is not None:
+        doc["graph"] = graph.document(graphed, graph_params)
     path = report.write_json(doc)
     print(report.table(comparisons))
     print()
     print(pipeline.table(heuristics, openai))
     print()
     print(projections.table(projected, projection_params))
+    if graphed is not None:
+        print()
+        print(graph.table(graphed, graph_params))
     print(f"\nwritten to {path.relative_to(path.parents[2])} in {doc['total_seconds']:.0f}s")
 
 
@@ -108,6 +118,20 @@ def run_projections(target: Target, params: projections.ProjectionParams, clock:
     _log(
         clock,
         f"{target.vendor:<10} visible p50 {visible['p50']:.1f} ms, p99 {visible['p99']:.1f} ms",
+    )
+    return figures
+
+
+def run_graph(target: Target, params: graph.GraphParams, clock: float) -> dict:
+    """Batched and event-by-event replays of the graph projection, the log on a fresh database
+    (the worker inherits NEO4J_BOLT_URL)."""
+    with migrated_worker(target) as pool:
+        figures = pool.submit(graph.replay, target.vendor, params).result()
+    _log(
+        clock,
+        f"{target.vendor:<10} graph replay {figures['batched_events_per_s']:>9,.0f} events/s"
+        f" ({figures['events']} in {figures['batched_s']:.1f}s), event by event"
+        f" {figures['per_event_events_per_s']:,.0f}/s",
     )
     return figures
 

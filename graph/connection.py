@@ -39,7 +39,13 @@ def _driver(url: str) -> neo4j.Driver:
         netloc = f"{netloc}:{parts.port}"
     bare = urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
     return neo4j.GraphDatabase.driver(
-        bare, auth=auth, connection_timeout=5.0, max_transaction_retry_time=5.0
+        bare,
+        auth=auth,
+        connection_timeout=5.0,
+        max_transaction_retry_time=5.0,
+        # The server's query notifications ("property key does not exist" on an empty graph,
+        # planner hints) would be logged for every statement: not ours to act on at run time.
+        notifications_min_severity="OFF",
     )
 
 

@@ -37,3 +37,19 @@ def _event_store_stays_append_only(request):
     yield
     if transactional:
         _set_truncate_trigger(False)
+
+
+@pytest.fixture(autouse=True)
+def _graph_only_where_asked(request, monkeypatch):
+    """The graph projection exists wherever NEO4J_BOLT_URL is set (projections.registry), and
+    `make test` sets it for the whole run; only tests marked `neo4j` (all of tests/graph) keep
+    it, so the others see the relational projection alone, in this process and in the
+    `manage.py` children they start."""
+    if request.node.get_closest_marker("neo4j"):
+        yield
+        return
+    from django.test import override_settings
+
+    monkeypatch.delenv("NEO4J_BOLT_URL", raising=False)
+    with override_settings(NEO4J_BOLT_URL=""):
+        yield
