@@ -60,6 +60,9 @@ class GraphProjection(Projection):
 
         return self._run(read, write=False)
 
+    def checkpoint_moved(self) -> dict[int, datetime]:
+        return {lane: moved for lane, (_, moved) in self.checkpoint_rows().items() if moved}
+
     def apply(self, lane: int, events: Sequence[RecordedEvent]) -> None:
         if not events:
             return

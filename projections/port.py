@@ -15,6 +15,7 @@ Contract:
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
+from datetime import datetime
 
 from events.envelope import RecordedEvent
 
@@ -47,6 +48,11 @@ class Projection(ABC):
         """Position per lane (0 for a lane that never ran), for lanes 0..lanes-1."""
         stored = self.stored_checkpoints()
         return {lane: stored.get(lane, 0) for lane in range(lanes)}
+
+    def checkpoint_moved(self) -> dict[int, datetime]:
+        """When each lane's checkpoint last moved, where the projection records it: a lane
+        that is behind and has not moved for a while is stalled (health)."""
+        return {}
 
     @abstractmethod
     def apply(self, lane: int, events: Sequence[RecordedEvent]) -> None:

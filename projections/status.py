@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from events.store import EventStore
 from events.wiring import get_event_store
-from projections.models import LaneCheckpoint, ParkedEvent
+from projections.models import ParkedEvent
 from projections.registry import get_projection, projection_names
 
 
@@ -38,10 +38,9 @@ def projection_status(
     first_pending = _FirstPending(store)
     result = []
     for name in projection_names():
-        positions = get_projection(name).checkpoints(lanes)
-        moved = dict(
-            LaneCheckpoint.objects.filter(projection=name).values_list("lane", "updated_at")
-        )
+        projection = get_projection(name)
+        positions = projection.checkpoints(lanes)
+        moved = projection.checkpoint_moved()
         rows = [
             _lane(lane, position, head, moved.get(lane), first_pending(position, head), now)
             for lane, position in sorted(positions.items())

@@ -3,6 +3,7 @@ all in the Django database, so each lane's changes and checkpoint commit in one 
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 
 from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 from django.db.models import F
@@ -28,6 +29,11 @@ class RelationalProjection(Projection):
         with _outage_guard():
             rows = LaneCheckpoint.objects.filter(projection=self.name)
             return dict(rows.values_list("lane", "position"))
+
+    def checkpoint_moved(self) -> dict[int, datetime]:
+        with _outage_guard():
+            rows = LaneCheckpoint.objects.filter(projection=self.name)
+            return dict(rows.values_list("lane", "updated_at"))
 
     def apply(self, lane: int, events: Sequence[RecordedEvent]) -> None:
         if not events:
