@@ -53,3 +53,12 @@ def _graph_only_where_asked(request, monkeypatch):
     monkeypatch.delenv("NEO4J_BOLT_URL", raising=False)
     with override_settings(NEO4J_BOLT_URL=""):
         yield
+
+
+@pytest.fixture
+def run_tasks_inline(monkeypatch):
+    """django-q2's documented `sync` mode: a queued task runs at once, in this process, and
+    its result is saved as a worker's would be (a real worker: tests/ingestion/test_tasks.py)."""
+    from django_q.conf import Conf
+
+    monkeypatch.setattr(Conf, "SYNC", True)

@@ -5,15 +5,11 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from access.services import grant
-from analysis.heuristic import HeuristicAnalyzer
 from commands.aggregates import sentence_id
 from events.wiring import get_event_store
-from ingestion.pipeline import PIPELINE, ingest
-from ingestion.prepare import prepare_upload
-from ingestion.projects import ensure_project
 from projections.registry import get_projection
 from projections.runner import ProjectionRunner
-from tests.ingestion.helpers import SAMPLE_FILES
+from tests.ingestion.helpers import ingest_sample
 
 
 @pytest.fixture(autouse=True)
@@ -36,10 +32,7 @@ def client_for(user: User) -> APIClient:
 def ingested(db):
     """A sample interview ingested and projected; a viewer of its project and an outsider."""
     store = get_event_store()
-    project = ensure_project("ledgerline", store=store, actor=PIPELINE)
-    path = SAMPLE_FILES[1]
-    upload = prepare_upload(path.read_bytes(), filename=path.name, max_bytes=5_000_000)
-    outcome = ingest(upload, project_id=project.id, analyzer=HeuristicAnalyzer(), store=store)
+    outcome = ingest_sample(store)
     ProjectionRunner(get_projection("relational"), store, 12).catch_up()
     viewer = User.objects.create_user("vera")
     outsider = User.objects.create_user("otto")

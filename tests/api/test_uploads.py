@@ -4,7 +4,6 @@ import hashlib
 import io
 
 import pytest
-from django_q.conf import Conf
 from django_q.models import OrmQ
 from rest_framework.throttling import ScopedRateThrottle
 
@@ -27,13 +26,6 @@ TRANSCRIPT = b"Interviewer: How do you plan releases?\nDana: We use Jira for the
 @pytest.fixture
 def project_id(ingested):
     return str(Project.objects.get(slug="ledgerline").id)
-
-
-@pytest.fixture
-def run_tasks_inline(monkeypatch):
-    """django-q2's documented `sync` mode: a queued task runs at once, in this process, and
-    its result is saved as a worker's would be (a real worker: tests/ingestion/test_tasks.py)."""
-    monkeypatch.setattr(Conf, "SYNC", True)
 
 
 def _file(content: bytes = TRANSCRIPT, name: str = "call.txt") -> io.BytesIO:

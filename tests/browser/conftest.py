@@ -17,15 +17,11 @@ from django.contrib.auth.models import User
 from django.db import connection
 
 from access.services import grant
-from analysis.heuristic import HeuristicAnalyzer
-from events.envelope import Actor
+from commands.aggregates import project_id_for_slug
 from events.wiring import get_event_store
-from ingestion.pipeline import ingest
-from ingestion.prepare import prepare_upload
-from ingestion.projects import ensure_project
 from projections.waiting import wait_for_position
 from tests.ingestion.conftest import REPO, manage_process  # noqa: F401 (a fixture, reused)
-from tests.ingestion.helpers import SAMPLE_FILES
+from tests.ingestion.helpers import ingest_sample
 
 # Playwright's sync API runs an event loop in this thread; Django then refuses ORM calls as
 # "async unsafe" although every call here is synchronous. The documented escape hatch:
@@ -102,10 +98,8 @@ def world(live_server, runner) -> dict:
     """Project ledgerline with one analysed sample interview, shown by the read model, and
     its people: rita and sam (reviewers), vera (viewer), ada (admin, staff)."""
     store = get_event_store()
-    project = ensure_project("ledgerline", store=store, actor=Actor.system("test"))
-    sample = SAMPLE_FILES[1]
-    upload = prepare_upload(sample.read_bytes(), filename=sample.name, max_bytes=5_000_000)
-    outcome = ingest(upload, project_id=project.id, analyzer=HeuristicAnalyzer(), store=store)
+    outcome = ingest_sample(store)
+    project_id = project_id_for_slug("ledgerline")
     assert wait_for_position(store.head_position(), timeout=60), "the runner did not catch up"
     for name, role in (("rita", "reviewer"), ("sam", "reviewer"), ("vera", "viewer")):
         User.objects.create_user(name, password=PASSWORD)
@@ -114,7 +108,7 @@ def world(live_server, runner) -> dict:
     grant(username="ada", project_slug="ledgerline", role="admin")
     return {
         "url": live_server.url,
-        "project_id": project.id,
+        "project_id": project_id,
         "interview_id": outcome.interview_id,
         "sentences": outcome.sentences,
     }

@@ -6,22 +6,19 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Callable, Iterator
 
 import pytest
 from playwright.sync_api import expect
 
 from commands.aggregates.sentence import sentence_id
-from events.envelope import NewEvent
-from events.store import NO_STREAM, EventStore
+from events.store import EventStore
 from events.wiring import get_event_store
 from ingestion.models import Upload
 from projections.models import ParkedEvent
 from tests.browser.conftest import screenshot
-from tests.commands.builders import REVIEWER
 from tests.ingestion.conftest import REPO
-from tests.projections.workload import confirm
+from tests.projections.workload import append_orphan_edit, confirm
 
 TRANSCRIPT = """\
 ---
@@ -150,17 +147,8 @@ def test_a_reviewer_has_no_operations_link_and_no_access(page_for, world):
 def _append_an_edit_of_a_sentence_never_created(store: EventStore, world: dict) -> int:
     """A poison the catalogue accepts but the projector cannot apply: the live runner retries
     it, then parks it. Returns its position."""
-    data = {
-        "interview_id": str(world["interview_id"]),
-        "project_id": str(world["project_id"]),
-        "old_text": "What was said.",
-        "new_text": "What was meant.",
-        "reason": "typo",
-    }
-    cause = uuid.uuid4()
-    orphan = NewEvent("SentenceEdited", data, REVIEWER, correlation_id=cause, causation_id=cause)
-    stream = f"Sentence-{sentence_id(world['interview_id'], 999)}"
-    return store.append(stream, [orphan], NO_STREAM).position
+    orphan = append_orphan_edit(store, world["interview_id"], world["project_id"], index=999)
+    return orphan.position
 
 
 def _wait_for(find: Callable[[], ParkedEvent | None], timeout: float = 30) -> ParkedEvent:

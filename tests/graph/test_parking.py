@@ -14,36 +14,23 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from commands.aggregates.sentence import sentence_id
-from events.envelope import NewEvent, RecordedEvent
-from events.store import NO_STREAM, EventStore
+from events.envelope import RecordedEvent
+from events.store import EventStore
 from graph.projection import GraphProjection
 from projections.lanes import lane_of
 from projections.models import ParkedEvent
 from projections.port import ProjectionUnavailable
-from tests.commands.builders import REVIEWER
 from tests.graph.helpers import make_graph_runner, node, sentence_node, value
 from tests.ingestion.helpers import events_of
 from tests.projections.helpers import LANES
-from tests.projections.workload import Workload, confirm
+from tests.projections.workload import Workload, append_orphan_edit, confirm
 
 pytestmark = pytest.mark.django_db
 
 
-def append_orphan_edit(store: EventStore, workload: Workload) -> RecordedEvent:
+def orphan_edit(store: EventStore, workload: Workload) -> RecordedEvent:
     """An edit of sentence 99 of the first interview, which was never created."""
-    interview_id, project_id = workload.interview_ids[0], workload.project_ids[0]
-    data = {
-        "interview_id": str(interview_id),
-        "project_id": str(project_id),
-        "old_text": "What was said.",
-        "new_text": "What was meant.",
-        "reason": "typo",
-    }
-    cause = uuid.uuid4()
-    orphan = NewEvent("SentenceEdited", data, REVIEWER, correlation_id=cause, causation_id=cause)
-    stream = f"Sentence-{sentence_id(interview_id, 99)}"
-    position = store.append(stream, [orphan], NO_STREAM).position
-    return store.read_all(after=position - 1, limit=1)[0]
+    return append_orphan_edit(store, workload.interview_ids[0], workload.project_ids[0])
 
 
 def parked(*args: str) -> str:
@@ -68,7 +55,7 @@ def is_current(store: EventStore, kind: str, node_id: uuid.UUID) -> bool:
 def orphaned(store, workload) -> RecordedEvent:
     """The orphan edit, then a confirmation of sentence 0 of the same interview and of another
     interview's; the graph caught up."""
-    orphan = append_orphan_edit(store, workload)
+    orphan = orphan_edit(store, workload)
     for interview_id in workload.interview_ids[:2]:
         confirm(store, sentence_id(interview_id, 0), "after the orphan")
     runner = make_graph_runner(store)

@@ -9,6 +9,9 @@ from analysis.heuristic import HeuristicAnalyzer
 from analysis.port import Analysis, AnalysisRequest, Analyzer, AnalyzerError
 from events.envelope import RecordedEvent
 from events.store import EventStore
+from ingestion.pipeline import PIPELINE, IngestOutcome, ingest
+from ingestion.prepare import prepare_upload
+from ingestion.projects import ensure_project
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples"
 SAMPLE_FILES = sorted(SAMPLES.glob("*.txt"))
@@ -59,3 +62,15 @@ def type_counts(events: Sequence[RecordedEvent]) -> Counter[str]:
 
 def per_sentence(events: Sequence[RecordedEvent], event_type: str) -> Counter[UUID]:
     return Counter(e.aggregate_id for e in events if e.event_type == event_type)
+
+
+def ingest_sample(
+    store: EventStore, *, slug: str = "ledgerline", sample: Path | None = None
+) -> IngestOutcome:
+    """A sample transcript ingested (heuristic analyzer) into project `slug`, created as the
+    pipeline if missing — the starting point of the API, UI and graph tests. Not projected;
+    the project's id is `project_id_for_slug(slug)`."""
+    sample = sample or SAMPLE_FILES[1]
+    project = ensure_project(slug, store=store, actor=PIPELINE)
+    upload = prepare_upload(sample.read_bytes(), filename=sample.name, max_bytes=5_000_000)
+    return ingest(upload, project_id=project.id, analyzer=HeuristicAnalyzer(), store=store)

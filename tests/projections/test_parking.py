@@ -19,18 +19,17 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from commands.aggregates.sentence import sentence_id
-from events.envelope import NewEvent, RecordedEvent
-from events.store import NO_STREAM, EventStore
+from events.envelope import RecordedEvent
+from events.store import EventStore
 from projections.lanes import lane_of
 from projections.models import ParkedEvent
 from projections.parking import retry
 from projections.runner import ProjectionRunner
 from readmodel import models as rm
 from readmodel.projection import RelationalProjection
-from tests.commands.builders import REVIEWER
 from tests.ingestion.helpers import events_of
 from tests.projections.helpers import LANES, make_runner, replayed_digest
-from tests.projections.workload import Workload, confirm
+from tests.projections.workload import Workload, append_orphan_edit, confirm
 
 pytestmark = pytest.mark.django_db
 
@@ -305,20 +304,10 @@ def orphaned(store, workload) -> tuple[uuid.UUID, RecordedEvent]:
     the catalogue), then the experts go on; everything caught up. Returns the interview and
     the orphan."""
     interview_id, project_id = workload.interview_ids[0], workload.project_ids[0]
-    data = {
-        "interview_id": str(interview_id),
-        "project_id": str(project_id),
-        "old_text": "What was said.",
-        "new_text": "What was meant.",
-        "reason": "typo",
-    }
-    cause = uuid.uuid4()
-    orphan = NewEvent("SentenceEdited", data, REVIEWER, correlation_id=cause, causation_id=cause)
-    stream = f"Sentence-{sentence_id(interview_id, 99)}"
-    position = store.append(stream, [orphan], NO_STREAM).position
+    orphan = append_orphan_edit(store, interview_id, project_id)
     confirm(store, sentence_id(interview_id, 0), "after the orphan")
     make_runner(store).catch_up()
-    return interview_id, store.read_all(after=position - 1, limit=1)[0]
+    return interview_id, orphan
 
 
 class TestDiscard:

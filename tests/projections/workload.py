@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from commands.aggregates import Interview, Sentence
+from commands.aggregates import sentence_id as sentence_id_of
 from commands.bus import handle
 from commands.messages import (
     ChangeInterviewStatus,
@@ -31,8 +32,8 @@ from commands.messages import (
 from commands.repository import Repository
 from commands.results import CommandResult
 from events.dimensions import DIMENSIONS
-from events.envelope import Actor
-from events.store import EventStore
+from events.envelope import Actor, NewEvent, RecordedEvent
+from events.store import NO_STREAM, EventStore
 from tests.commands.builders import (
     OWNER,
     PIPELINE,
@@ -319,3 +320,22 @@ def confirm(store: EventStore, sentence_id: uuid.UUID, note: str) -> CommandResu
         note=note,
     )
     return handle(command, Repository(store))
+
+
+def append_orphan_edit(
+    store: EventStore, interview_id: uuid.UUID, project_id: uuid.UUID, *, index: int = 99
+) -> RecordedEvent:
+    """A poison the catalogue accepts but a projector cannot apply: an edit of sentence
+    `index` of the interview, which was never created, appended straight to the store."""
+    data = {
+        "interview_id": str(interview_id),
+        "project_id": str(project_id),
+        "old_text": "What was said.",
+        "new_text": "What was meant.",
+        "reason": "typo",
+    }
+    cause = uuid.uuid4()
+    orphan = NewEvent("SentenceEdited", data, REVIEWER, correlation_id=cause, causation_id=cause)
+    stream = f"Sentence-{sentence_id_of(interview_id, index)}"
+    position = store.append(stream, [orphan], NO_STREAM).position
+    return store.read_all(after=position - 1, limit=1)[0]

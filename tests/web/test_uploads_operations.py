@@ -6,7 +6,6 @@ task and the read model; parked events are retried and discarded from the operat
 """
 
 import re
-import uuid
 from html import escape
 
 import pytest
@@ -25,8 +24,7 @@ from analysis.heuristic import HeuristicAnalyzer
 from commands.aggregates.sentence import sentence_id
 from commands.bus import dispatch
 from commands.messages import ChangeInterviewStatus
-from events.envelope import Actor, NewEvent
-from events.store import NO_STREAM
+from events.envelope import Actor
 from events.wiring import get_event_store
 from ingestion.models import Upload
 from ingestion.pipeline import PIPELINE, ingest
@@ -36,9 +34,8 @@ from projections.models import ParkedEvent
 from projections.registry import get_projection
 from projections.runner import ProjectionRunner
 from readmodel.models import Interview, Project, Sentence
-from tests.commands.builders import REVIEWER
 from tests.ingestion.helpers import SAMPLE_FILES
-from tests.projections.workload import confirm
+from tests.projections.workload import append_orphan_edit, confirm
 
 pytestmark = pytest.mark.django_db
 
@@ -266,17 +263,7 @@ def parked(ledgerline: dict) -> dict:
     waits behind it. Projected: both end up parked, the interview blocked."""
     store = get_event_store()
     interview_id, project_id = ledgerline["interview_id"], ledgerline["project_id"]
-    data = {
-        "interview_id": str(interview_id),
-        "project_id": str(project_id),
-        "old_text": "What was said.",
-        "new_text": "What was meant.",
-        "reason": "typo",
-    }
-    cause = uuid.uuid4()
-    orphan = NewEvent("SentenceEdited", data, REVIEWER, correlation_id=cause, causation_id=cause)
-    stream = f"Sentence-{sentence_id(interview_id, 999)}"
-    store.append(stream, [orphan], NO_STREAM)
+    append_orphan_edit(store, interview_id, project_id, index=999)
     confirm(store, sentence_id(interview_id, 0), "after the orphan")
     ProjectionRunner(get_projection("relational"), store, 12, backoff=0).catch_up()
     head, follower = ParkedEvent.objects.order_by("position")
