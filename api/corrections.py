@@ -34,7 +34,13 @@ from commands.messages import (
     OverrideAnalysis,
     RevertOverride,
 )
-from events.dimensions import DIMENSIONS, MAX_KEYWORDS, Dimension
+from events.dimensions import (
+    DIMENSIONS,
+    MAX_KEYWORDS,
+    Dimension,
+    InvalidDimensionValue,
+    validate_value,
+)
 from projections.waiting import wait_for_position
 from readmodel.models import Sentence
 
@@ -81,9 +87,16 @@ class OverrideInput(serializers.Serializer):
     reason = REASON
 
     def validate_fields(self, value: dict[str, Any]) -> dict[str, Any]:
-        unknown = sorted(set(value) - {d.value for d in Dimension})
-        if unknown:
-            raise serializers.ValidationError(f"unknown dimensions: {', '.join(unknown)}")
+        """Each value checked by the label sets' own validator, so a bad one is a field error
+        naming its dimension; the project's domain keyword list is checked by the command."""
+        errors = {}
+        for name, raw in value.items():
+            try:
+                validate_value(name, raw)
+            except InvalidDimensionValue as e:
+                errors[name] = [str(e)]
+        if errors:
+            raise serializers.ValidationError(errors)
         return value
 
 

@@ -80,7 +80,8 @@ def test_two_reviewers_with_the_same_etag_one_wins_the_other_gets_412(ingested, 
     ("action", "body", "field"),
     [
         ("override", {"fields": {"mood": "happy"}, "reason": "x"}, "fields"),
-        ("override", {"fields": {"purpose": "Shouting"}, "reason": "x"}, None),
+        ("override", {"fields": {"purpose": "Shouting"}, "reason": "x"}, "fields"),
+        ("override", {"fields": {"overall_keywords": "jira"}, "reason": "x"}, "fields"),
         ("edit", {"text": "", "reason": "x"}, "text"),
         ("edit", {"text": "x" * 10_001, "reason": "x"}, "text"),
         ("clear", {}, "reason"),
@@ -106,6 +107,30 @@ def test_malformed_json_is_a_400_problem(ingested, target):
     )
     assert response.status_code == 400
     assert response.json()["status"] == 400
+
+
+def test_a_label_outside_its_set_is_a_field_error_naming_the_dimension(ingested, target):
+    body = {"fields": {"purpose": "Shouting"}, "reason": "x"}
+    response = post(ingested["reviewer"], target, "override", body, target["etag"])
+    [message] = response.json()["errors"]["fields"]
+    assert message.startswith("purpose: 'Shouting' is not a valid purpose (allowed: ")
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/xml"])
+def test_a_body_of_the_wrong_content_type_is_a_415_problem_and_appends_nothing(
+    ingested, target, content_type
+):
+    before = len(stream_of(target))
+    response = ingested["reviewer"].post(
+        f"{target['url']}confirm/",
+        data='{"note": "fine"}',
+        content_type=content_type,
+        HTTP_IF_MATCH=target["etag"],
+    )
+    assert response.status_code == 415
+    assert response["Content-Type"] == "application/problem+json"
+    assert content_type in response.json()["detail"]
+    assert len(stream_of(target)) == before
 
 
 def test_a_viewer_gets_403_and_an_outsider_404(ingested, target):
