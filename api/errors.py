@@ -9,7 +9,8 @@ from http import HTTPStatus
 from typing import Any
 
 from django.http import Http404
-from rest_framework import exceptions, status
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
@@ -34,6 +35,27 @@ DOMAIN: list[tuple[type[Exception], int, str]] = [
     (ProjectionUnavailable, status.HTTP_503_SERVICE_UNAVAILABLE, "Service unavailable"),
     (GraphUnavailable, status.HTTP_503_SERVICE_UNAVAILABLE, "Service unavailable"),
 ]
+
+
+class Problem(serializers.Serializer):
+    """The body of every error, as `problem` writes it (for the OpenAPI schema)."""
+
+    type = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.IntegerField()
+    detail = serializers.CharField()
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()), required=False
+    )
+
+
+def problem_responses(described: dict[int, str]) -> dict[tuple[int, str], OpenApiResponse]:
+    """Schema responses `{(status, problem+json): Problem}` for `extend_schema(responses=...)`,
+    one per status with what it means on that endpoint."""
+    return {
+        (code, PROBLEM): OpenApiResponse(Problem, description=description)
+        for code, description in described.items()
+    }
 
 
 def problem(status_code: int, title: str, detail: str, **extra: Any) -> Response:

@@ -20,7 +20,6 @@ from django.utils.text import slugify
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import BaseParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -28,7 +27,7 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from access.permissions import Role, require
-from api.errors import PROBLEM
+from api.errors import problem_responses
 from api.interviews import interview_for
 from api.rows import WAIT_FOR, wait_if_asked
 from api.sentences import FILTERS, filtered
@@ -44,18 +43,6 @@ FORMATS: dict[str, tuple[str, Lines]] = {
     "jsonl": ("application/jsonl; charset=utf-8", jsonl_lines),
 }
 SLUG_LENGTH = 80  # of a title in a file name: enough to recognise it, short enough for any OS
-
-
-class Problem(serializers.Serializer):
-    """The body of every error, as `api.errors` writes it."""
-
-    type = serializers.CharField()
-    title = serializers.CharField()
-    status = serializers.IntegerField()
-    detail = serializers.CharField()
-    errors = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()), required=False
-    )
 
 
 class FileOrProblem(BaseContentNegotiation):
@@ -83,14 +70,13 @@ class ExportSchema(AutoSchema):
         media_type = FORMATS[self.path.rsplit(".", 1)[-1]][0].split(";")[0]
         return {
             (200, media_type): OpenApiResponse(OpenApiTypes.STR, description="the export file"),
-            **{
-                (code, PROBLEM): OpenApiResponse(Problem, description=description)
-                for code, description in (
-                    (400, "a malformed filter"),
-                    (401, "not authenticated"),
-                    (404, "no such row, or the user is not a member of its project"),
-                )
-            },
+            **problem_responses(
+                {
+                    400: "a malformed filter",
+                    401: "not authenticated",
+                    404: "no such row, or the user is not a member of its project",
+                }
+            ),
         }
 
 

@@ -20,7 +20,7 @@ from access.permissions import Role, require
 from api.errors import problem
 from ingestion.accept import UploadRefused, accept_file
 from ingestion.models import Upload
-from ingestion.selectors import upload_status
+from ingestion.selectors import UPLOAD_STATES, upload_status
 
 # Multipart overhead allowed beyond the file itself before a request is refused unread.
 _ENVELOPE_BYTES = 64 * 1024
@@ -43,9 +43,7 @@ class UploadAccepted(serializers.Serializer):
 
 class UploadState(serializers.Serializer):
     task_id = serializers.CharField()
-    state = serializers.ChoiceField(
-        choices=["queued", "running", "done", "failed", "rejected", "error"]
-    )
+    state = serializers.ChoiceField(choices=UPLOAD_STATES)
     detail = serializers.CharField(allow_null=True)
     filename = serializers.CharField()
     size = serializers.IntegerField()

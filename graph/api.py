@@ -8,29 +8,27 @@ The graph being off or not answering is `GraphUnavailable`, which `api.errors` a
 from typing import Any
 from uuid import UUID
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from access.permissions import Role, require
-from api.errors import PROBLEM
-from api.exports import Problem
+from api.errors import problem_responses
 from graph import queries
 
 MAX_LIMIT = 500
 NAME_LENGTH = 200  # of a name filter: longer than any keyword or label
 
-ERRORS = {
-    (code, PROBLEM): OpenApiResponse(Problem, description=description)
-    for code, description in (
-        (400, "a malformed or missing query parameter (errors name the fields)"),
-        (401, "not authenticated"),
-        (404, "no such project, or the user is not a member of it"),
-        (503, "the graph read model is off (NEO4J_BOLT_URL is not set) or Neo4j does not answer"),
-    )
-}
+ERRORS = problem_responses(
+    {
+        400: "a malformed or missing query parameter (errors name the fields)",
+        401: "not authenticated",
+        404: "no such project, or the user is not a member of it",
+        503: "the graph read model is off (NEO4J_BOLT_URL is not set) or Neo4j does not answer",
+    }
+)
 
 
 def _name(help_text: str) -> serializers.CharField:

@@ -16,7 +16,6 @@ from access.actors import actor_for
 from commands.aggregates import Interview, Project
 from commands.errors import NotFound
 from commands.repository import Repository
-from events.envelope import Actor
 from events.wiring import get_event_store
 from ingestion.models import Upload
 from ingestion.pipeline import IngestRefused, interview_id_for
@@ -30,11 +29,11 @@ def accept_upload(
     *,
     filename: str,
     project_id: UUID,
-    uploader: Actor,
-    uploaded_by: AbstractBaseUser,
+    user: AbstractBaseUser,
     title: str | None = None,
 ) -> Upload:
-    """Queue the pipeline for `raw` and return the Upload row that tracks it.
+    """Queue the pipeline for `raw`, uploaded by `user` (the actor of its events), and return
+    the Upload row that tracks it.
 
     Raises RejectedUpload (the file cannot be ingested: message fit for the user), NotFound
     (no such project) or IngestRefused (this content is an archived interview of the project).
@@ -55,7 +54,7 @@ def accept_upload(
     # broker the task may outlive a failed insert; it is idempotent, so that costs nothing.
     with transaction.atomic():
         task_id = enqueue_ingest(
-            raw, filename=filename, project_id=project_id, uploader=uploader, title=title
+            raw, filename=filename, project_id=project_id, uploader=actor_for(user), title=title
         )
         return Upload.objects.create(
             task_id=task_id,
@@ -63,7 +62,7 @@ def accept_upload(
             interview_id=interview_id,
             filename=filename,
             size=len(raw),
-            uploaded_by=uploaded_by,
+            uploaded_by=user,
         )
 
 
@@ -92,8 +91,7 @@ def accept_file(
             file.read(),
             filename=filename,
             project_id=project_id,
-            uploader=actor_for(user),
-            uploaded_by=user,
+            user=user,
             title=title,
         )
     except RejectedUpload as e:

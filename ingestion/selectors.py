@@ -10,6 +10,7 @@ from readmodel.models import Interview as InterviewRow
 
 # A finished task's result status (`ingestion.tasks.ingest_upload`) → the upload's state.
 _FINISHED = {"analyzed": "done", "failed": "failed", "rejected": "rejected"}
+UPLOAD_STATES = ("queued", "running", "done", "failed", "rejected", "error")
 
 
 def upload_status(upload: Upload) -> dict[str, Any]:
