@@ -26,7 +26,8 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from bench.events_workload import History, HistorySize, build, write
+from bench.events_workload import History, HistorySize
+from bench.projections import written_history
 from bench.report import aligned
 
 MIN_EVENTS = 50_000
@@ -45,10 +46,7 @@ class GraphParams:
 
 def replay(vendor: str, params: GraphParams) -> dict[str, Any]:
     """Write the history, then time a batched and an event-by-event replay (in a worker)."""
-    started = time.perf_counter()
-    history = build(params.history)
-    built_s = time.perf_counter() - started
-    written_s = write(history)
+    history, figures = written_history(params.history)
     events = len(history.events)
     if events < MIN_EVENTS:
         raise RuntimeError(f"the history has {events} events, fewer than {MIN_EVENTS}")
@@ -59,11 +57,8 @@ def replay(vendor: str, params: GraphParams) -> dict[str, Any]:
     per_event_s = per_event["progress"][prefix]
     return {
         "database": vendor,
-        "events": events,
-        "event_types": history.counts(),
+        **figures,
         "nodes": batched["nodes"],
-        "history_built_s": round(built_s, 2),
-        "history_written_s": round(written_s, 2),
         "batched_events_per_s": round(events / batched["seconds"], 1),
         "batched_s": round(batched["seconds"], 3),
         "per_event_events": prefix,

@@ -59,12 +59,23 @@ class ProjectionParams:
     runner_interval_s: float = 0.01  # the projector's idle poll (runprojections --interval)
 
 
-def replay(vendor: str, params: ProjectionParams) -> dict[str, Any]:
-    """Write the history, then time replays and the bulk-insert baseline (in a Django worker)."""
+def written_history(size: HistorySize) -> tuple[History, dict[str, Any]]:
+    """Build the history and write it to the event store; (the history, its figures)."""
     started = time.perf_counter()
-    history = build(params.history)
+    history = build(size)
     built_s = time.perf_counter() - started
     written_s = write(history)
+    return history, {
+        "events": len(history.events),
+        "event_types": history.counts(),
+        "history_built_s": round(built_s, 2),
+        "history_written_s": round(written_s, 2),
+    }
+
+
+def replay(vendor: str, params: ProjectionParams) -> dict[str, Any]:
+    """Write the history, then time replays and the bulk-insert baseline (in a Django worker)."""
+    history, figures = written_history(params.history)
     events = len(history.events)
     read_s = _timed_read(params.batch_size, events)
     replay_runs: list[float] = []
@@ -76,11 +87,8 @@ def replay(vendor: str, params: ProjectionParams) -> dict[str, Any]:
     replay_s, baseline_s = statistics.median(replay_runs), statistics.median(baseline_runs)
     return {
         "database": vendor,
-        "events": events,
-        "event_types": history.counts(),
+        **figures,
         "rows": rows,
-        "history_built_s": round(built_s, 2),
-        "history_written_s": round(written_s, 2),
         "replay_events_per_s": round(events / replay_s, 1),
         "replay_s": round(replay_s, 3),
         "read_log_events_per_s": round(events / read_s, 1),

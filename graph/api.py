@@ -53,7 +53,12 @@ def _include_archived() -> serializers.BooleanField:
     )
 
 
-def _valid(serializer: type[serializers.Serializer], request: Request) -> dict[str, Any]:
+def _asked(
+    request: Request, project_id: UUID, serializer: type[serializers.Serializer]
+) -> dict[str, Any]:
+    """The validated query string of a member of the project: a non-member gets 404 before
+    anything of the query string is looked at (so never a 400 that says the project exists)."""
+    require(user=request.user, project_id=project_id, role=Role.VIEWER)
     data = serializer(data=request.query_params)
     data.is_valid(raise_exception=True)
     return data.validated_data
@@ -107,8 +112,7 @@ class GraphSentences(APIView):
         responses={(200, "application/json"): GraphSentencesOutput, **ERRORS},
     )
     def get(self, request: Request, project_id: UUID) -> Response:
-        require(user=request.user, project_id=project_id, role=Role.VIEWER)
-        given = _valid(self.Input, request)
+        given = _asked(request, project_id, self.Input)
         limit = given.pop("limit")
         hits = queries.sentences_matching(project_id=project_id, limit=limit + 1, **given)
         return Response(
@@ -165,8 +169,7 @@ class TopicCooccurrence(APIView):
         responses={(200, "application/json"): TopicCooccurrenceOutput, **ERRORS},
     )
     def get(self, request: Request, project_id: UUID) -> Response:
-        require(user=request.user, project_id=project_id, role=Role.VIEWER)
-        given = _valid(self.Input, request)
+        given = _asked(request, project_id, self.Input)
         given["level"] = int(given["level"])
         pairs = queries.topic_cooccurrence(project_id=project_id, **given)
         body = {**given, "results": pairs}
@@ -213,8 +216,7 @@ class SharedKeywords(APIView):
         responses={(200, "application/json"): SharedKeywordsOutput, **ERRORS},
     )
     def get(self, request: Request, project_id: UUID) -> Response:
-        require(user=request.user, project_id=project_id, role=Role.VIEWER)
-        given = _valid(self.Input, request)
+        given = _asked(request, project_id, self.Input)
         shared = queries.shared_keywords(project_id=project_id, **given)
         body = {**given, "results": shared}
         return Response(SharedKeywordsOutput(body).data)

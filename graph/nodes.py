@@ -111,28 +111,35 @@ class Analysis(StructuredNode):
     version = IntegerProperty()  # the sentence stream version of its AnalysisGenerated
 
 
-class FunctionType(StructuredNode):
+class DimensionNode(StructuredNode):
+    """One value of a dimension, by name; its own label per dimension (the classes below)."""
+
+    __abstract_node__ = True
     name = StringProperty(unique_index=True, required=True)
 
 
-class StructureType(StructuredNode):
-    name = StringProperty(unique_index=True, required=True)
+class FunctionType(DimensionNode):
+    pass
 
 
-class Purpose(StructuredNode):
-    name = StringProperty(unique_index=True, required=True)
+class StructureType(DimensionNode):
+    pass
 
 
-class Topic(StructuredNode):
-    name = StringProperty(unique_index=True, required=True)
+class Purpose(DimensionNode):
+    pass
 
 
-class Keyword(StructuredNode):
-    name = StringProperty(unique_index=True, required=True)
+class Topic(DimensionNode):
+    pass
 
 
-class DomainKeyword(StructuredNode):
-    name = StringProperty(unique_index=True, required=True)
+class Keyword(DimensionNode):
+    pass
+
+
+class DomainKeyword(DimensionNode):
+    pass
 
 
 class LaneCheckpoint(StructuredNode):

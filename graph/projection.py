@@ -17,11 +17,11 @@ per lane batch; parked events in the Django database beside the relational proje
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
-from neo4j import ManagedTransaction
+from neo4j import ManagedTransaction, Session
 from neo4j.exceptions import Neo4jError, TransientError
 
 from events.envelope import RecordedEvent
@@ -176,7 +176,6 @@ class GraphProjection(Projection):
     def reset(self) -> None:
         """Checkpoints first, then the nodes (in chunks: one transaction could not hold a large
         graph), then the parked events. Interrupted, a replay starts over with reset()."""
-        self._guarded(ensure_schema)()
         with self._session() as session:
             session.run(cypher.DELETE_CHECKPOINTS, projection=self.name).consume()
             for statement in cypher.DELETE_CONTENT:
@@ -185,32 +184,28 @@ class GraphProjection(Projection):
             ParkedEvent.objects.filter(projection=self.name).delete()
 
     def digest(self) -> str:
-        return self._guarded(graph_digest)()
+        with _graph_outage_guard():
+            return graph_digest()
 
     def counts(self) -> dict[str, int]:
-        return self._guarded(graph_counts)()
+        with _graph_outage_guard():
+            return graph_counts()
 
     # --- Neo4j --------------------------------------------------------------------------------
 
     def _run(self, work: Callable[[ManagedTransaction], T], *, write: bool = True) -> T:
-        """`work` in one managed transaction, after making sure the schema exists."""
-        self._guarded(ensure_schema)()
+        """`work` in one managed transaction."""
         with self._session() as session:
             execute = session.execute_write if write else session.execute_read
             return execute(work)
 
     @contextmanager
-    def _session(self) -> Iterator[Any]:
-        with _graph_outage_guard(), graph_session() as session:
-            yield session
-
-    @staticmethod
-    def _guarded(function: Callable[[], T]) -> Callable[[], T]:
-        def guarded() -> T:
-            with _graph_outage_guard():
-                return function()
-
-        return guarded
+    def _session(self) -> Iterator[Session]:
+        """A session, once the schema exists; Neo4j not answering is ProjectionUnavailable."""
+        with _graph_outage_guard():
+            ensure_schema()
+            with graph_session() as session:
+                yield session
 
 
 def _interview_of(key: str) -> str | None:

@@ -28,10 +28,11 @@ from graph.nodes import DIMENSION_LINKS
 # (relationship type, target label, target name, topic level or None)
 Link = tuple[str, str, str, int | None]
 Props = dict[str, Any]
-CREATION = {
-    "Project": "ProjectCreated",
-    "Interview": "InterviewCreated",
-    "Sentence": "SentenceCreated",
+# Per aggregate type: its aggregate, and the event that must come first in its stream.
+AGGREGATES: dict[str, tuple[type[Project | Interview | Sentence], str]] = {
+    "Project": (Project, "ProjectCreated"),
+    "Interview": (Interview, "InterviewCreated"),
+    "Sentence": (Sentence, "SentenceCreated"),
 }
 DIMENSION_NAMES = tuple(d.value for d in DIMENSIONS)
 
@@ -210,6 +211,11 @@ class GraphBatch:
         self.projects = {k: project_of(v) for k, v in loaded.projects.items()}
         self.interviews = {k: interview_of(v) for k, v in loaded.interviews.items()}
         self.sentences = {k: SentenceNode.of(*v) for k, v in loaded.sentences.items()}
+        self.nodes: dict[str, dict[str, Any]] = {
+            "Project": self.projects,
+            "Interview": self.interviews,
+            "Sentence": self.sentences,
+        }
         self.new: dict[str, set[str]] = defaultdict(set)
         self.changed: dict[str, set[str]] = defaultdict(set)
         self.analysis_changed: set[str] = set()
@@ -217,26 +223,20 @@ class GraphBatch:
     def apply(self, event: RecordedEvent) -> None:
         """Apply one event, unless its node has it already (version guard)."""
         kind, key = event.aggregate_type, str(event.aggregate_id)
-        if kind not in CREATION:
+        if kind not in AGGREGATES:
             raise ValueError(f"no graph nodes for {kind} events")
-        nodes: dict[str, Any] = {
-            "Project": self.projects,
-            "Interview": self.interviews,
-            "Sentence": self.sentences,
-        }[kind]
+        nodes = self.nodes[kind]
         node = nodes.get(key)
         aggregate = node.sentence if isinstance(node, SentenceNode) else node
         if aggregate is not None and aggregate.version >= event.version:
             return
         if aggregate is None:
-            if event.event_type != CREATION[kind]:
+            cls, creation = AGGREGATES[kind]
+            if event.event_type != creation:
                 raise NotProjected(
-                    f"{event.stream} has no node in the graph: {event.event_type} before"
-                    f" {CREATION[kind]}"
+                    f"{event.stream} has no node in the graph: {event.event_type} before {creation}"
                 )
-            aggregate = {"Project": Project, "Interview": Interview, "Sentence": Sentence}[kind](
-                id=event.aggregate_id
-            )
+            aggregate = cls(id=event.aggregate_id)
             node = SentenceNode(aggregate) if kind == "Sentence" else aggregate
             nodes[key] = node
             self.new[kind].add(key)

@@ -148,7 +148,7 @@ def sentences_matching(
         raise ValueError("give at least one filter")
     rows = _read(
         SENTENCES,
-        project_id=str(project_id),
+        project_id=project_id,
         include_archived=include_archived,
         limit=limit,
         **{name: value or None for name, value in filters.items()},
@@ -209,7 +209,7 @@ def topic_cooccurrence(
         raise ValueError(f"level must be one of {TOPIC_LEVELS}")
     rows = _read(
         COOCCURRENCE[scope],
-        project_id=str(project_id),
+        project_id=project_id,
         include_archived=include_archived,
         level=level,
         min_count=min_count,
@@ -258,7 +258,7 @@ def shared_keywords(
     those interviews and their sentence counts; the most widely shared first."""
     rows = _read(
         SHARED_KEYWORDS[kind],
-        project_id=str(project_id),
+        project_id=project_id,
         include_archived=include_archived,
         min_interviews=min_interviews,
         limit=limit,
@@ -297,7 +297,7 @@ def project_vocabulary(*, project_id: UUID, include_archived: bool = False) -> V
     """The names the project's sentences use, per kind: the choices of a search form."""
     rows = _read(
         VOCABULARY,
-        project_id=str(project_id),
+        project_id=project_id,
         include_archived=include_archived,
         relationships=list(_VOCABULARY_FIELDS),
     )
@@ -306,6 +306,10 @@ def project_vocabulary(*, project_id: UUID, include_archived: bool = False) -> V
     )
 
 
-def _read(query: str, **parameters: Any) -> list[dict[str, Any]]:
+def _read(
+    query: str, *, project_id: UUID, include_archived: bool, **parameters: Any
+) -> list[dict[str, Any]]:
+    """The rows of one of the statements above, all of which start from _INTERVIEWS."""
+    parameters |= {"project_id": str(project_id), "include_archived": include_archived}
     with graph_session() as session:
         return session.run(query, parameters).data()

@@ -134,6 +134,49 @@ def test_a_reviewer_reviews_with_the_keyboard_only(page_for, world):
     ]
 
 
+def test_e_edits_r_reverts_and_keys_typed_into_a_form_are_text_not_shortcuts(page_for, world):
+    sentence = sentence_at(world, 7)
+    dispatch(
+        OverrideAnalysis(
+            actor=as_sam(world),
+            sentence_id=sentence.id,
+            fields={"purpose": other_purposes(world, 7)[0]},
+            reason="sam's purpose",
+            expected_version=sentence.version,
+        )
+    )
+    assert wait_for_position(get_event_store().head_position(), timeout=30)
+    page = open_review(page_for, world, "rita")
+    row = row_id(world, 7)
+    page.locator(f"#{row}").focus()
+
+    page.keyboard.press("e")
+    text = page.locator(f"#{row} textarea[name=text]")
+    expect(text).to_be_focused()
+    text.press("Control+End")
+    page.keyboard.type(" jkeorcn/?")  # each of them a shortcut outside a form
+    expect(page.locator("form.correction")).to_have_count(1)
+    expect(page.get_by_role("dialog", name="Keyboard shortcuts")).to_be_hidden()
+    expect(text).to_have_value(sentence.text + " jkeorcn/?")
+    page.locator(f"#{row} input[name=reason]").focus()
+    page.keyboard.type("kept the keys")
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#{row} .s-text")).to_have_text(sentence.text + " jkeorcn/?")
+    focused(page, row)
+    assert stream(world, 7)[-1].event_type == "SentenceEdited"
+
+    page.keyboard.press("r")
+    revert = page.locator(f"#{row} form.correction")
+    expect(revert.get_by_role("checkbox")).to_be_focused()  # the override to revert
+    page.keyboard.press("Space")
+    revert.get_by_label("Reason").fill("the AI was right")
+    revert.get_by_label("Reason").press("Enter")
+    expect(page.locator(f"#{row} .value.expert")).to_have_count(0)
+    focused(page, row)
+    assert_not_reloaded(page)
+    assert stream(world, 7)[-1].event_type == "AnalysisOverrideReverted"
+
+
 def test_an_override_with_the_mouse_is_marked_recorded_and_filterable(page_for, world):
     page = open_review(page_for, world, "rita")
     row = row_id(world, 3)

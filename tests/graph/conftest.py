@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from events.sql_store import SqlEventStore
+from events.store import EventStore
 from graph.connection import graph_session
 from graph.projection import GraphProjection
 from projections.runner import ProjectionRunner
 from tests.graph.helpers import make_graph_runner
 from tests.ingestion.conftest import manage_process  # noqa: F401 (a fixture, reused here)
-from tests.projections.workload import Workload, build_workload
+from tests.projections.conftest import store, workload  # noqa: F401 (fixtures, reused here)
 
 NO_NEO4J = "needs Neo4j: set NEO4J_BOLT_URL (make test starts one with tools/neo4j.sh)"
 
@@ -45,12 +45,7 @@ def empty_graph() -> Iterator[None]:
 
 
 @pytest.fixture
-def store() -> SqlEventStore:
-    return SqlEventStore()
-
-
-@pytest.fixture
-def runner(store) -> ProjectionRunner:
+def runner(store: EventStore) -> ProjectionRunner:  # noqa: F811
     """The graph projection: 12 lanes, batches of 100, no real sleeps between attempts."""
     return make_graph_runner(store)
 
@@ -58,9 +53,3 @@ def runner(store) -> ProjectionRunner:
 @pytest.fixture
 def projection(runner) -> GraphProjection:
     return runner.projection
-
-
-@pytest.fixture
-def workload(store) -> Workload:
-    """4 interviews of 5 sentences in 2 projects, 40 expert commands: ~130 events."""
-    return build_workload(store, seed=1)

@@ -11,7 +11,6 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from analysis.heuristic import HeuristicAnalyzer
 from commands.aggregates import sentence_id
 from events.wiring import get_event_store
 from graph.connection import graph_session
@@ -23,11 +22,8 @@ from graph.digest import (
     relational_effective_lines,
 )
 from graph.projection import GraphProjection
-from ingestion.pipeline import PIPELINE, ingest
-from ingestion.prepare import prepare_upload
-from ingestion.projects import ensure_project
 from tests.graph.helpers import catch_up_both, make_graph_runner
-from tests.ingestion.helpers import SAMPLE_FILES
+from tests.ingestion.helpers import SAMPLE_FILES, ingest_sample
 from tests.projections.workload import WorkloadBuilder
 
 pytestmark = pytest.mark.django_db
@@ -55,11 +51,9 @@ def samples_corrected():
     """Every sample transcript ingested with the heuristic analyzer into one project, then
     corrected by the cast: edits, overrides, reverts, clears, confirmations, re-analyses."""
     store = get_event_store()
-    project = ensure_project("ledgerline", store=store, actor=PIPELINE)
     builder = WorkloadBuilder(store, seed=5)
     for path in SAMPLE_FILES:
-        upload = prepare_upload(path.read_bytes(), filename=path.name, max_bytes=5_000_000)
-        outcome = ingest(upload, project_id=project.id, analyzer=HeuristicAnalyzer(), store=store)
+        outcome = ingest_sample(store, slug="ledgerline", sample=path)
         builder.workload.sentence_ids[outcome.interview_id] = [
             sentence_id(outcome.interview_id, index) for index in range(outcome.sentences)
         ]

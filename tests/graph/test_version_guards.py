@@ -3,12 +3,18 @@ applying events again — after a crash, or with the checkpoints lost — is har
 lane's checkpoint moves in the transaction of its changes, never backwards."""
 
 import pytest
+from neo4j import ManagedTransaction
 
 from graph import cypher
 from graph.connection import graph_session
+from graph.nodes import DIMENSION_LINKS
+from graph.projection import GraphProjection
 from projections.lanes import blocking_key, lane_of
+from projections.port import ApplyFailed
+from projections.runner import LaneLayoutError
 from tests.graph.helpers import make_graph_runner, value
 from tests.projections.helpers import LANES
+from tests.projections.workload import confirm
 
 pytestmark = pytest.mark.django_db
 
@@ -81,3 +87,64 @@ def test_the_batched_and_the_event_by_event_modes_build_the_same_graph(store, wo
 
     assert one_by_one.applied == workload.events
     assert one_by_one.projection.digest() == digest
+
+
+def test_a_batch_whose_checkpoint_cannot_be_written_keeps_none_of_its_nodes(
+    store, workload, projection, monkeypatch
+):
+    """The lane's changes and its checkpoint node commit in one Neo4j transaction."""
+    batch = store.read_all(limit=20)
+    lane = lane_of(blocking_key(batch[0]), LANES)
+    move = cypher.move_checkpoints
+
+    def move_then_fail(tx, *args):
+        move(tx, *args)
+        tx.run("RETURN 1 / 0").consume()  # after the nodes and the checkpoint were written
+
+    monkeypatch.setattr(cypher, "move_checkpoints", move_then_fail)
+    with pytest.raises(ApplyFailed):
+        projection.apply(lane, batch)
+
+    assert projection.stored_checkpoints() == {}
+    assert value("MATCH (n) RETURN count(n)") == 0
+
+
+def test_a_batch_is_written_with_each_statement_once_whatever_its_size(
+    store, workload, monkeypatch
+):
+    """Batched UNWIND: the statements of a lane batch do not grow with its events (no query
+    per event or per node): three loads, the sentence order, the writes, the checkpoint."""
+    statements: list[str] = []
+    run = ManagedTransaction.run
+
+    def counted(tx, query, *args, **kwargs):
+        statements.append(query)
+        return run(tx, query, *args, **kwargs)
+
+    monkeypatch.setattr(ManagedTransaction, "run", counted)
+    events = store.read_all()
+    GraphProjection().apply(0, events)  # the whole log as one lane's batch
+
+    assert len(events) == workload.events > 50
+    assert len(statements) == len(set(statements))
+    assert len(statements) <= 3 + 1 + 10 + len(DIMENSION_LINKS) + 1
+
+
+def test_the_lanes_of_an_even_layout_can_be_recounted_and_all_start_there(store, workload):
+    make_graph_runner(store).catch_up()
+    head = store.head_position()
+
+    make_graph_runner(store, lanes=8).check_lane_layout()
+
+    assert GraphProjection().stored_checkpoints() == dict.fromkeys(range(8), head)
+    assert value("MATCH (c:LaneCheckpoint) RETURN count(c)") == 8
+
+
+def test_an_uneven_layout_cannot_be_recounted(store, workload):
+    make_graph_runner(store).catch_up()
+    confirm(store, workload.all_sentence_ids[0], "one lane further")
+    make_graph_runner(store, only_lanes=frozenset({0})).catch_up()
+    assert len(set(GraphProjection().stored_checkpoints().values())) == 2
+
+    with pytest.raises(LaneLayoutError):
+        make_graph_runner(store, lanes=8).check_lane_layout()
