@@ -87,27 +87,23 @@ def bar_chart(
         svg = _empty_svg(chart_id, title, description, empty)
         return Chart(chart_id, title, description, svg, table or Table(columns, ()), caption)
     scale = max_value if max_value is not None else max(bar.value for bar in bars)
-    label_width = _label_width(bar.label for bar in bars)
-    value_width = max(len(bar.shown) for bar in bars) * CHAR_WIDTH + 12
-    track = max(WIDTH - label_width - value_width - 8, 60)
-    height = len(bars) * ROW + 8
+    label_width, track = _layout([bar.label for bar in bars], [bar.shown for bar in bars])
     parts = []
     for i, bar in enumerate(bars):
-        y = 4 + i * ROW
         length = track * _ratio(bar.value, scale)
-        tip = bar.title or f"{bar.label}: {bar.shown}"
         parts.append(
-            f'<g class="row"><title>{escape(tip)}</title>'
-            f'<text class="label" x="{label_width - 8}" y="{y + ROW / 2}" '
-            f'text-anchor="end" dominant-baseline="middle">{escape(_cut(bar.label))}</text>'
-            f'<rect class="track" x="{label_width}" y="{y + (ROW - BAR) / 2}" '
-            f'width="{_f(track)}" height="{BAR}" rx="2"/>'
-            f'<rect class="bar" x="{label_width}" y="{y + (ROW - BAR) / 2}" '
-            f'width="{_f(length)}" height="{BAR}" rx="2" data-value="{_f(bar.value)}"/>'
-            f'<text class="value" x="{_f(label_width + length + 6)}" y="{y + ROW / 2}" '
-            f'dominant-baseline="middle">{escape(bar.shown)}</text></g>'
+            _track_row(
+                i,
+                label=bar.label,
+                tip=bar.title or f"{bar.label}: {bar.shown}",
+                text=bar.shown,
+                label_width=label_width,
+                track=track,
+                fill=f'class="bar" width="{_f(length)}" data-value="{_f(bar.value)}"',
+                text_x=label_width + length + 6,  # beside the bar's end
+            )
         )
-    svg = _svg(chart_id, title, description, height, "".join(parts), "bars")
+    svg = _svg(chart_id, title, description, _height(bars), "".join(parts), "bars")
     table = table or Table(columns, tuple((bar.label, bar.shown) for bar in bars))
     return Chart(chart_id, title, description, svg, table, caption)
 
@@ -130,26 +126,22 @@ def progress_chart(
         svg = _empty_svg(chart_id, title, description, empty)
         return Chart(chart_id, title, description, svg, Table(columns, ()), caption)
     texts = [f"{r.done}/{r.total} ({percent(r.share)})" for r in rows]
-    label_width = _label_width(r.label for r in rows)
-    value_width = max(len(t) for t in texts) * CHAR_WIDTH + 12
-    track = max(WIDTH - label_width - value_width - 8, 60)
-    parts = []
-    for i, (row, text) in enumerate(zip(rows, texts, strict=True)):
-        y = 4 + i * ROW
-        classes = "row total" if i == 0 and highlight_first else "row"
-        parts.append(
-            f'<g class="{classes}"><title>{escape(row.label)}: {escape(text)}</title>'
-            f'<text class="label" x="{label_width - 8}" y="{y + ROW / 2}" '
-            f'text-anchor="end" dominant-baseline="middle">{escape(_cut(row.label))}</text>'
-            f'<rect class="track" x="{label_width}" y="{y + (ROW - BAR) / 2}" '
-            f'width="{_f(track)}" height="{BAR}" rx="2"/>'
-            f'<rect class="done" x="{label_width}" y="{y + (ROW - BAR) / 2}" '
-            f'width="{_f(track * row.share)}" height="{BAR}" rx="2"/>'
-            f'<text class="value" x="{_f(label_width + track + 6)}" y="{y + ROW / 2}" '
-            f'dominant-baseline="middle">{escape(text)}</text></g>'
+    label_width, track = _layout([r.label for r in rows], texts)
+    parts = [
+        _track_row(
+            i,
+            label=row.label,
+            tip=f"{row.label}: {text}",
+            text=text,
+            label_width=label_width,
+            track=track,
+            fill=f'class="done" width="{_f(track * row.share)}"',
+            text_x=label_width + track + 6,  # after the track: the numbers line up
+            total=i == 0 and highlight_first,
         )
-    height = len(rows) * ROW + 8
-    svg = _svg(chart_id, title, description, height, "".join(parts), "progress")
+        for i, (row, text) in enumerate(zip(rows, texts, strict=True))
+    ]
+    svg = _svg(chart_id, title, description, _height(rows), "".join(parts), "progress")
     table = Table(
         columns,
         tuple(
@@ -261,6 +253,45 @@ def _svg(
         f'<title id="{escape(chart_id)}-title">{escape(title)}</title>'
         f'<desc id="{escape(chart_id)}-desc">{escape(description)}</desc>'
         f"{body}</svg>"
+    )
+
+
+def _layout(labels: Sequence[str], texts: Sequence[str]) -> tuple[float, float]:
+    """Rows of label, track and text: the label column's width and the track's length."""
+    label_width = _label_width(labels)
+    value_width = max(len(text) for text in texts) * CHAR_WIDTH + 12
+    return label_width, max(WIDTH - label_width - value_width - 8, 60)
+
+
+def _height(rows: Sequence[object]) -> float:
+    return len(rows) * ROW + 8
+
+
+def _track_row(
+    i: int,
+    *,
+    label: str,
+    tip: str,
+    text: str,
+    label_width: float,
+    track: float,
+    fill: str,
+    text_x: float,
+    total: bool = False,
+) -> str:
+    """Row `i` of a bar or progress chart: label, full-length track, the filled part (its
+    `fill` attributes: class, width and any data) and the text."""
+    y = 4 + i * ROW
+    bar_y = y + (ROW - BAR) / 2
+    return (
+        f'<g class="row{" total" if total else ""}"><title>{escape(tip)}</title>'
+        f'<text class="label" x="{label_width - 8}" y="{y + ROW / 2}" '
+        f'text-anchor="end" dominant-baseline="middle">{escape(_cut(label))}</text>'
+        f'<rect class="track" x="{label_width}" y="{bar_y}" '
+        f'width="{_f(track)}" height="{BAR}" rx="2"/>'
+        f'<rect {fill} x="{label_width}" y="{bar_y}" height="{BAR}" rx="2"/>'
+        f'<text class="value" x="{_f(text_x)}" y="{y + ROW / 2}" '
+        f'dominant-baseline="middle">{escape(text)}</text></g>'
     )
 
 

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path
 
 from access.permissions import Role, require
-from access.selectors import role_in, visible_project_ids
+from access.selectors import visible_project_ids
 from readmodel.models import Interview, Project
 
 
@@ -23,7 +23,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def interview_list(request: HttpRequest, slug: str) -> HttpResponse:
-    project = project_for(request, slug, Role.VIEWER)
+    project, role = project_and_role(request, slug, Role.VIEWER)
     show_archived = request.GET.get("archived") == "1"
     interviews = Interview.objects.filter(project=project).order_by("-created_at", "id")
     if not show_archived:
@@ -32,7 +32,7 @@ def interview_list(request: HttpRequest, slug: str) -> HttpResponse:
         "project": project,
         "interviews": interviews,
         "show_archived": show_archived,
-        "role": role_in(user=request.user, project_id=project.id),
+        "can_upload": role.allows(Role.REVIEWER),
     }
     # htmx polls the table while an interview is being analysed (progress without a reload).
     template = "web/_interview_rows.html" if request.htmx else "web/interviews.html"
@@ -41,9 +41,13 @@ def interview_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 def project_for(request: HttpRequest, slug: str, role: Role) -> Project:
     """The project if the user holds `role` in it: 404 for non-members, 403 for a lower role."""
+    return project_and_role(request, slug, role)[0]
+
+
+def project_and_role(request: HttpRequest, slug: str, role: Role) -> tuple[Project, Role]:
+    """`project_for`, and the role the user holds (which may be higher than `role`)."""
     project = get_object_or_404(Project, slug=slug)
-    require(user=request.user, project_id=project.id, role=role)
-    return project
+    return project, require(user=request.user, project_id=project.id, role=role)
 
 
 urlpatterns = [

@@ -12,10 +12,8 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from access.services import grant
-from analysis.heuristic import HeuristicAnalyzer
 from commands.bus import dispatch
 from commands.messages import (
-    ChangeInterviewStatus,
     ConfirmSentence,
     EditSentence,
     HumanCommand,
@@ -25,59 +23,42 @@ from commands.results import CommandResult
 from events.dimensions import PURPOSES, Dimension
 from events.envelope import Actor
 from events.wiring import get_event_store
-from ingestion.pipeline import PIPELINE, ingest
-from ingestion.prepare import prepare_upload
+from ingestion.pipeline import PIPELINE
 from ingestion.projects import ensure_project
-from projections.registry import get_projection
-from projections.runner import ProjectionRunner
 from readmodel import stats
 from readmodel.models import Sentence
-from tests.ingestion.helpers import SAMPLE_FILES
+from tests.web.helpers import archive, catch_up, logged_in
 from web.charts import percent
 
 pytestmark = pytest.mark.django_db
 
 
-def catch_up() -> None:
-    ProjectionRunner(get_projection("relational"), get_event_store(), 12).catch_up()
-
-
 @pytest.fixture
-def world():
+def world(ledgerline):
     """Project ledgerline with one sample interview ingested and projected, and its people:
     rita (reviewer), vera (viewer), otto (no role)."""
-    store = get_event_store()
-    project = ensure_project("ledgerline", store=store, actor=PIPELINE)
-    sample = SAMPLE_FILES[1]
-    upload = prepare_upload(sample.read_bytes(), filename=sample.name, max_bytes=5_000_000)
-    outcome = ingest(upload, project_id=project.id, analyzer=HeuristicAnalyzer(), store=store)
-    catch_up()
-    people = {name: User.objects.create_user(name) for name in ("rita", "vera", "otto")}
-    grant(username="rita", project_slug="ledgerline", role="reviewer")
-    grant(username="vera", project_slug="ledgerline", role="viewer")
-    sentences = list(Sentence.objects.filter(interview_id=outcome.interview_id).order_by("index"))
+    sentences = list(
+        Sentence.objects.filter(interview_id=ledgerline.interview_id).order_by("index")
+    )
     return SimpleNamespace(
-        project_id=project.id, interview_id=outcome.interview_id, sentences=sentences, **people
+        project_id=ledgerline.project_id,
+        interview_id=ledgerline.interview_id,
+        sentences=sentences,
+        **{name: ledgerline.users[name] for name in ("rita", "vera", "otto")},
     )
 
 
-def as_user(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def run(command_type: type[HumanCommand], user: User, stream: str, **fields) -> CommandResult:
-    """Dispatch a person's command at the stream's current version, then project it."""
-    version = get_event_store().current_version(stream)
+def correct(
+    command_type: type[HumanCommand], user: User, sentence: Sentence, **fields
+) -> CommandResult:
+    """Dispatch a person's command at the sentence's current version, then project it."""
+    version = get_event_store().current_version(f"Sentence-{sentence.id}")
     actor = Actor.human(user.pk, user.username)
-    result = dispatch(command_type(actor=actor, expected_version=version, **fields))
+    result = dispatch(
+        command_type(actor=actor, expected_version=version, sentence_id=sentence.id, **fields)
+    )
     catch_up()
     return result
-
-
-def correct(command_type: type[HumanCommand], user: User, sentence: Sentence, **fields):
-    return run(command_type, user, f"Sentence-{sentence.id}", sentence_id=sentence.id, **fields)
 
 
 def another_purpose(sentence: Sentence) -> str:
@@ -126,7 +107,7 @@ def corrected(world):
 
 
 def test_the_history_lists_every_event_with_actor_reason_and_old_and_new(world, corrected):
-    response = as_user(world.vera).get(history_url(corrected.sentence))
+    response = logged_in(world.vera).get(history_url(corrected.sentence))
     assert response.status_code == 200
     entries = response.context["entries"]
     assert [e.event_type for e in entries] == [
@@ -158,14 +139,14 @@ def test_the_history_lists_every_event_with_actor_reason_and_old_and_new(world, 
 
 
 def test_the_history_links_every_entry_to_its_past_state(world, corrected):
-    html = as_user(world.vera).get(history_url(corrected.sentence)).content.decode()
+    html = logged_in(world.vera).get(history_url(corrected.sentence)).content.decode()
     for position in (corrected.overridden.position, corrected.edited.position):
         assert f'href="?as_of={position}#event-{position}"' in html
 
 
 def test_as_of_shows_the_whole_sentence_as_it_was_at_that_point(world, corrected):
     before_override = corrected.overridden.position - 1
-    response = as_user(world.vera).get(
+    response = logged_in(world.vera).get(
         history_url(corrected.sentence), {"as_of": str(before_override)}
     )
     assert response.status_code == 200
@@ -185,7 +166,7 @@ def test_as_of_shows_the_whole_sentence_as_it_was_at_that_point(world, corrected
 
 
 def test_without_as_of_the_page_shows_the_current_state(world, corrected):
-    state = as_user(world.vera).get(history_url(corrected.sentence)).context["state"]
+    state = logged_in(world.vera).get(history_url(corrected.sentence)).context["state"]
     assert state["text"] == corrected.new_text
     assert state["overrides"] == {"purpose": corrected.new_purpose}
     assert state["reviewed"] is True
@@ -193,27 +174,27 @@ def test_without_as_of_the_page_shows_the_current_state(world, corrected):
 
 @pytest.mark.parametrize("as_of", ["yesterday", "-1", "1.5", "²", "2026-01-01T00:00:00Z"])
 def test_a_malformed_as_of_is_a_400_page_with_a_message(world, corrected, as_of):
-    response = as_user(world.vera).get(history_url(corrected.sentence), {"as_of": as_of})
+    response = logged_in(world.vera).get(history_url(corrected.sentence), {"as_of": as_of})
     assert response.status_code == 400
     assert "as_of must be an event position" in response.content.decode()
 
 
 def test_as_of_before_the_sentence_existed_is_a_400_page_saying_so(world, corrected):
-    response = as_user(world.vera).get(history_url(corrected.sentence), {"as_of": "0"})
+    response = logged_in(world.vera).get(history_url(corrected.sentence), {"as_of": "0"})
     assert response.status_code == 400
     assert "did not exist yet at position 0" in response.content.decode()
 
 
 def test_the_history_links_back_to_the_review_page(world, corrected):
-    html = as_user(world.vera).get(history_url(corrected.sentence)).content.decode()
+    html = logged_in(world.vera).get(history_url(corrected.sentence)).content.decode()
     assert f'href="/interviews/{world.interview_id}/"' in html
 
 
 def test_the_history_is_not_found_for_an_outsider_or_an_unknown_sentence(world, corrected):
-    outsider = as_user(world.otto)
+    outsider = logged_in(world.otto)
     assert outsider.get(history_url(corrected.sentence)).status_code == 404
     unknown = "/sentences/00000000-0000-0000-0000-000000000000/history/"
-    assert as_user(world.vera).get(unknown).status_code == 404
+    assert logged_in(world.vera).get(unknown).status_code == 404
 
 
 def test_the_history_sends_an_anonymous_visitor_to_log_in(world):
@@ -231,7 +212,7 @@ def test_a_label_with_markup_is_shown_escaped_in_the_history(world):
         new_text="<script>alert(1)</script> was said.",
         reason="<b>bold</b> reason",
     )
-    html = as_user(world.vera).get(history_url(sentence)).content.decode()
+    html = logged_in(world.vera).get(history_url(sentence)).content.decode()
     assert "<script>alert(1)" not in html
     assert "&lt;script&gt;alert(1)" in html
     assert "&lt;b&gt;bold&lt;/b&gt; reason" in html
@@ -276,7 +257,7 @@ def test_the_override_rate_is_overridden_over_analysed_sentences(world, reviewed
 
 def test_the_dashboard_shows_the_override_rates_and_agreement(world, reviewed):
     analysed = sum(1 for s in world.sentences if s.ai_values is not None)
-    response = as_user(world.vera).get(dashboard_url())
+    response = logged_in(world.vera).get(dashboard_url())
     assert response.status_code == 200
     table = response.context["overrides"].table
     purpose = next(row for row in table.rows if row[0] == "Purpose")
@@ -296,7 +277,7 @@ def test_the_confusion_matrices_count_the_judged_sentences(world, reviewed):
 
 
 def test_the_dashboard_draws_each_confusion_cell_with_its_count(world, reviewed):
-    response = as_user(world.vera).get(dashboard_url())
+    response = logged_in(world.vera).get(dashboard_url())
     charts = {c.id: c for c in response.context["confusions"]}
     table = charts["chart-confusion-purpose"].table
     header = table.columns[1:]
@@ -330,7 +311,7 @@ def test_the_keyword_charts_show_the_fifteen_most_frequent_keywords(world):
 
 
 def test_the_review_progress_counts_reviewed_sentences_per_interview(world, reviewed):
-    response = as_user(world.vera).get(dashboard_url())
+    response = logged_in(world.vera).get(dashboard_url())
     table = response.context["progress"].table
     total = len(world.sentences)
     assert table.rows[0][:3] == ("All interviews", "1", str(total))
@@ -339,7 +320,7 @@ def test_the_review_progress_counts_reviewed_sentences_per_interview(world, revi
 
 
 def test_the_dashboard_draws_accessible_svg_charts(world, reviewed):
-    html = as_user(world.vera).get(dashboard_url()).content.decode()
+    html = logged_in(world.vera).get(dashboard_url()).content.decode()
     assert html.count('role="img"') == 1 + 1 + 2 + 7  # progress, overrides, 2 matrices, values
     assert 'aria-labelledby="chart-progress-title"' in html
     assert '<title id="chart-progress-title">Review progress</title>' in html
@@ -347,14 +328,9 @@ def test_the_dashboard_draws_accessible_svg_charts(world, reviewed):
 
 
 def test_an_archived_interview_leaves_the_dashboard(world, reviewed):
-    run(
-        ChangeInterviewStatus,
-        world.rita,
-        f"Interview-{world.interview_id}",
-        interview_id=world.interview_id,
-        to_status="archived",
-    )
-    response = as_user(world.vera).get(dashboard_url())
+    archive(world.interview_id, world.rita)
+    catch_up()
+    response = logged_in(world.vera).get(dashboard_url())
     assert response.status_code == 200
     assert response.context["totals"].sentences == 0
     assert response.context["progress"].table.rows == ()
@@ -364,14 +340,14 @@ def test_an_empty_project_has_a_dashboard_without_figures(world):
     ensure_project("empty", store=get_event_store(), actor=PIPELINE)
     catch_up()
     grant(username="vera", project_slug="empty", role="viewer")
-    response = as_user(world.vera).get("/projects/empty/dashboard/")
+    response = logged_in(world.vera).get("/projects/empty/dashboard/")
     assert response.status_code == 200
     assert "No analysed sentences yet." in response.content.decode()
 
 
 def test_a_viewer_opens_the_dashboard_and_an_outsider_finds_nothing(world):
-    assert as_user(world.vera).get(dashboard_url()).status_code == 200
-    assert as_user(world.otto).get(dashboard_url()).status_code == 404
-    assert as_user(world.vera).get("/projects/nowhere/dashboard/").status_code == 404
+    assert logged_in(world.vera).get(dashboard_url()).status_code == 200
+    assert logged_in(world.otto).get(dashboard_url()).status_code == 404
+    assert logged_in(world.vera).get("/projects/nowhere/dashboard/").status_code == 404
     anonymous = Client().get(dashboard_url())
     assert anonymous.status_code == 302

@@ -2,7 +2,7 @@
 through the same commands as the API — actor from the session, reason required, stale versions
 answered with a conflict (SPEC 6, SPEC 10.1, SPEC 10.2).
 
-No projection process runs here: tests project by hand (`project()`), and the view's bounded
+No projection process runs here: tests project by hand (`catch_up()`), and the view's bounded
 wait for its own write is switched off so that a write answers at once.
 """
 
@@ -11,26 +11,19 @@ import re
 from types import SimpleNamespace
 
 import pytest
-from django.contrib.auth.models import User
 from django.test import Client
 from django.utils.html import escape
 
-from access.services import grant
-from analysis.heuristic import HeuristicAnalyzer
 from commands.aggregates import sentence_id
 from commands.bus import dispatch
 from commands.messages import OverrideAnalysis
 from events.dimensions import PURPOSES
 from events.envelope import Actor
 from events.wiring import get_event_store
-from ingestion.pipeline import PIPELINE, ingest
-from ingestion.prepare import prepare_upload
-from ingestion.projects import ensure_project
-from projections.registry import get_projection
-from projections.runner import ProjectionRunner
 from readmodel.models import Sentence
-from tests.ingestion.helpers import SAMPLE_FILES
+from tests.web.helpers import catch_up, logged_in
 from web.review import responses
+from web.review import views as review_views
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 ROW = re.compile(r'<li id="s-')
@@ -41,35 +34,20 @@ def _answer_without_waiting(monkeypatch):
     monkeypatch.setattr(responses, "WAIT_LIMIT", 0)
 
 
-def project() -> None:
-    ProjectionRunner(get_projection("relational"), get_event_store(), 12).catch_up()
-
-
 @pytest.fixture
-def world(db):
-    """A sample interview ingested and projected; its people: rita and sam (reviewers), vera
-    (viewer), otto (member of nothing)."""
-    store = get_event_store()
-    project_id = ensure_project("ledgerline", store=store, actor=PIPELINE).id
-    sample = SAMPLE_FILES[1]
-    upload = prepare_upload(sample.read_bytes(), filename=sample.name, max_bytes=5_000_000)
-    outcome = ingest(upload, project_id=project_id, analyzer=HeuristicAnalyzer(), store=store)
-    project()
-    users = {name: User.objects.create_user(name) for name in ("rita", "sam", "vera", "otto")}
-    for name, role in (("rita", "reviewer"), ("sam", "reviewer"), ("vera", "viewer")):
-        grant(username=name, project_slug="ledgerline", role=role)
+def world(ledgerline):
+    """The sample interview of ledgerline, projected; rita and sam (reviewers), vera (viewer),
+    otto (member of nothing)."""
     return SimpleNamespace(
-        interview_id=outcome.interview_id,
-        count=outcome.sentences,
-        users=users,
-        page=f"/interviews/{outcome.interview_id}/",
+        interview_id=ledgerline.interview_id,
+        count=ledgerline.sentences,
+        users=ledgerline.users,
+        page=f"/interviews/{ledgerline.interview_id}/",
     )
 
 
 def client_for(world, name: str) -> Client:
-    client = Client()
-    client.force_login(world.users[name])
-    return client
+    return logged_in(world.users[name])
 
 
 def sentence(world, index: int) -> Sentence:
@@ -87,6 +65,14 @@ def another_purpose(row: Sentence, *, besides: tuple[str, ...] = ()) -> str:
 def override(client: Client, row: Sentence, version: int | None = None, **fields):
     data = {"version": row.version if version is None else version, **fields}
     return client.post(f"/review/sentences/{row.id}/override/", data, **HTMX)
+
+
+def sam_overrides_the_purpose(world, row: Sentence) -> str:
+    """sam overrides the purpose of `row` (at the version it shows), projected; his purpose."""
+    sams = another_purpose(row)
+    assert override(client_for(world, "sam"), row, purpose=sams, reason="sam's").status_code == 200
+    catch_up()
+    return sams
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -151,6 +137,25 @@ def test_filters_narrow_the_rows_and_ignore_empty_fields(world):
     assert rows(confidence_below="1.01") > 0
 
 
+def test_low_confidence_and_a_dimension_value_filter_from_the_url_and_stay_chosen(world):
+    every = Sentence.objects.filter(interview_id=world.interview_id)
+    below = next(c for c in ("0.5", "0.7", "0.9") if every.filter(min_confidence__lt=c).exists())
+    low = every.filter(min_confidence__lt=below)
+    function = low.values_list("function_type", flat=True).first()
+    expected = low.filter(function_type=function).count()
+    html = (
+        client_for(world, "rita")
+        .get(world.page, {"confidence_below": below, "function_type": function})
+        .content.decode()
+    )
+    assert len(ROW.findall(html)) == expected < every.filter(function_type=function).count()
+    percent = round(float(below) * 100)
+    assert f'<option value="{below}" selected>below {percent}%</option>' in html
+    assert f"<option selected>{function}</option>" in html
+    # "Confirm all" acts on the same filtered set: the query travels with its form.
+    assert f"confirm/?confidence_below={below}&amp;function_type={function}" in html
+
+
 def test_a_malformed_filter_is_400_with_its_message(world):
     page = client_for(world, "rita").get(world.page, {"confidence_below": "lots"})
     assert page.status_code == 400
@@ -187,7 +192,7 @@ def test_an_override_is_recorded_as_the_logged_in_user_whatever_the_form_says(wo
     assert (last.actor.id, last.actor.display) == (str(rita.pk), "rita")
     assert last.data["fields"] == {"purpose": purpose}
     assert last.data["reason"] == "she asks for it"
-    project()
+    catch_up()
     html = client_for(world, "rita").get(f"/review/sentences/{row.id}/", **HTMX).content.decode()
     assert 'class="badge expert"' in html
     assert purpose in html
@@ -227,9 +232,7 @@ def test_a_write_without_the_version_it_saw_is_400(world):
 def test_a_stale_version_is_a_conflict_naming_the_other_change(world):
     row = sentence(world, 2)
     seen, before = row.version, row.effective["purpose"]
-    sams = another_purpose(row)
-    assert override(client_for(world, "sam"), row, purpose=sams, reason="sam's").status_code == 200
-    project()
+    sams = sam_overrides_the_purpose(world, row)
     ritas = another_purpose(row, besides=(sams,))
     answer = override(client_for(world, "rita"), row, seen, purpose=ritas, reason="rita's")
     html = answer.content.decode()
@@ -245,9 +248,7 @@ def test_a_stale_version_is_a_conflict_naming_the_other_change(world):
 def test_a_change_reapplied_after_a_conflict_lands_on_top_of_the_other(world):
     row = sentence(world, 2)
     seen = row.version
-    sams = another_purpose(row)
-    override(client_for(world, "sam"), row, purpose=sams, reason="sam's")
-    project()
+    sams = sam_overrides_the_purpose(world, row)
     ritas = another_purpose(row, besides=(sams,))
     conflict = override(client_for(world, "rita"), row, seen, purpose=ritas, reason="rita's")
     panel = conflict.content.decode().split('class="conflict"')[1]
@@ -280,7 +281,7 @@ def test_a_reapplied_override_keeps_keywords_another_expert_changed(world):
             expected_version=seen,
         )
     )
-    project()
+    catch_up()
     initial = json.dumps(list(row.effective.get("overall_keywords") or []))
     form = {
         "purpose": another_purpose(row),
@@ -297,9 +298,7 @@ def test_a_reapplied_override_keeps_keywords_another_expert_changed(world):
 def test_a_form_opened_after_another_change_lists_it(world):
     row = sentence(world, 2)
     seen = row.version
-    sams = another_purpose(row)
-    override(client_for(world, "sam"), row, purpose=sams, reason="sam's")
-    project()
+    sams = sam_overrides_the_purpose(world, row)
     form = client_for(world, "rita").get(
         f"/review/sentences/{row.id}/override/", {"seen": seen}, **HTMX
     )
@@ -314,7 +313,7 @@ def test_confirming_marks_the_row_and_a_second_confirmation_is_refused(world):
     answer = rita.post(f"/review/sentences/{row.id}/confirm/", {"version": row.version}, **HTMX)
     assert answer.status_code == 200
     assert events_of(row)[-1].event_type == "SentenceReviewed"
-    project()
+    catch_up()
     html = rita.get(f"/review/sentences/{row.id}/", **HTMX).content.decode()
     assert "✓ reviewed by rita" in html
     assert 'data-shortcut="c"' not in html
@@ -340,12 +339,12 @@ def test_editing_the_text_marks_the_analysis_stale_and_reverting_restores_the_ai
         **HTMX,
     )
     assert edited.status_code == 200
-    project()
+    catch_up()
     row.refresh_from_db()
     assert row.edited
     assert row.stale_analysis
     override(rita, row, purpose=another_purpose(row), reason="it is a question")
-    project()
+    catch_up()
     row.refresh_from_db()
     form = rita.get(f"/review/sentences/{row.id}/revert/", **HTMX).content.decode()
     assert 'name="fields" value="purpose"' in form
@@ -358,17 +357,49 @@ def test_editing_the_text_marks_the_analysis_stale_and_reverting_restores_the_ai
     assert events_of(row)[-1].event_type == "AnalysisOverrideReverted"
 
 
+def test_a_write_answers_the_row_as_projected_once_the_wait_sees_it(world, monkeypatch):
+    def a_runner_applies_it(position: int, **lane) -> bool:
+        catch_up()
+        return True
+
+    monkeypatch.setattr(responses, "wait_for_position", a_runner_applies_it)
+    row = sentence(world, 6)
+    purpose = another_purpose(row)
+    answer = override(client_for(world, "rita"), row, purpose=purpose, reason="read my write")
+    html = answer.content.decode()
+    assert answer.status_code == 200
+    assert "catching up" not in html
+    assert f'data-version="{row.version + 1}"' in html
+    assert re.search(
+        rf'<span class="shown"[^>]*>{purpose}</span>\s*<span class="badge expert">', html
+    )
+    assert 'id="review-summary" class="summary" hx-swap-oob="true"' in html
+    assert "1 overridden" in html  # the interview's counters, swapped out of band
+
+
 def test_a_write_answers_a_row_that_polls_while_the_projection_lags(world):
     row = sentence(world, 6)
     answer = override(client_for(world, "rita"), row, purpose=another_purpose(row), reason="x")
     html = answer.content.decode()
     assert f'hx-get="/review/sentences/{row.id}/?after={row.version + 1}"' in html
     assert "catching up" in html
-    project()
+    catch_up()
     settled = client_for(world, "rita").get(
         f"/review/sentences/{row.id}/", {"after": row.version + 1}, **HTMX
     )
     assert "catching up" not in settled.content.decode()
+
+
+def test_a_row_polled_with_a_malformed_version_is_still_the_row(world):
+    row = sentence(world, 6)
+    rita = client_for(world, "rita")
+    for malformed in ("²", "٣", "x"):  # "²".isdigit() is True, int("²") fails
+        polled = rita.get(f"/review/sentences/{row.id}/", {"after": malformed}, **HTMX)
+        assert polled.status_code == 200
+        assert "catching up" not in polled.content.decode()
+        opened = rita.get(f"/review/sentences/{row.id}/override/", {"seen": malformed}, **HTMX)
+        assert opened.status_code == 200
+        assert "Changed since you loaded the page" not in opened.content.decode()
 
 
 def test_without_javascript_a_form_opens_on_its_own_page_and_a_write_returns_to_the_row(world):
@@ -391,11 +422,35 @@ def test_confirming_all_shown_confirms_the_filtered_unreviewed_sentences(world):
     answer = rita.post(f"{world.page}confirm/?speaker={speaker}&q=", **HTMX)
     assert answer.status_code == 200
     assert f"Confirmed {theirs.count()} sentence(s)." in answer.content.decode()
-    project()
+    catch_up()
     assert all(row.reviewed for row in theirs)
     assert Sentence.objects.filter(interview_id=world.interview_id, reviewed=True).count() == (
         theirs.count()
     )
+
+
+def test_confirming_all_keeps_the_note_with_each_confirmation(world):
+    rita = client_for(world, "rita")
+    html = rita.get(world.page).content.decode()
+    assert '<label for="bulk-note">Note' in html
+    assert 'id="bulk-note" name="note"' in html
+    speaker = sentence(world, 0).speaker
+    answer = rita.post(f"{world.page}confirm/?speaker={speaker}", {"note": "all checked"}, **HTMX)
+    assert answer.status_code == 200
+    theirs = Sentence.objects.filter(interview_id=world.interview_id, speaker=speaker)
+    notes = {events_of(row)[-1].data.get("note") for row in theirs}
+    assert notes == {"all checked"}
+
+
+def test_confirming_all_refuses_a_set_over_the_limit_and_confirms_none(world, monkeypatch):
+    monkeypatch.setattr(review_views, "MAX_BULK", world.count - 1)
+    head = get_event_store().head_position()
+    answer = client_for(world, "rita").post(f"{world.page}confirm/", **HTMX)
+    assert answer.status_code == 400
+    assert f"more than {world.count - 1} sentences" in answer.content.decode()
+    assert get_event_store().head_position() == head
+    monkeypatch.setattr(review_views, "MAX_BULK", world.count)
+    assert client_for(world, "rita").post(f"{world.page}confirm/", **HTMX).status_code == 200
 
 
 def test_a_viewer_cannot_confirm_all(world):

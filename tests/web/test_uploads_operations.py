@@ -6,6 +6,7 @@ task and the read model; parked events are retried and discarded from the operat
 """
 
 import re
+import time
 from html import escape
 
 import pytest
@@ -15,27 +16,19 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.urls import reverse
-from django_q.conf import Conf
 from django_q.models import OrmQ
 
 from access.models import Membership
-from access.services import grant
-from analysis.heuristic import HeuristicAnalyzer
 from commands.aggregates.sentence import sentence_id
-from commands.bus import dispatch
-from commands.messages import ChangeInterviewStatus
-from events.envelope import Actor
 from events.wiring import get_event_store
 from ingestion.models import Upload
-from ingestion.pipeline import PIPELINE, ingest
-from ingestion.prepare import prepare_upload
-from ingestion.projects import ensure_project
+from projections.lanes import lane_of
 from projections.models import ParkedEvent
 from projections.registry import get_projection
 from projections.runner import ProjectionRunner
 from readmodel.models import Interview, Project, Sentence
-from tests.ingestion.helpers import SAMPLE_FILES
 from tests.projections.workload import append_orphan_edit, confirm
+from tests.web.helpers import archive, catch_up, logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -43,45 +36,16 @@ TRANSCRIPT = b"Interviewer: How do you plan releases?\nDana: We use Jira for the
 UPLOAD_URL = "/projects/ledgerline/upload/"
 
 
-def catch_up() -> None:
-    ProjectionRunner(get_projection("relational"), get_event_store(), 12).catch_up()
-
-
-def logged_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 @pytest.fixture
-def ledgerline(db: None) -> dict:
-    """Project ledgerline with one sample interview, ingested and projected, and its cast:
+def ledgerline(ledgerline) -> dict:
+    """The shared ledgerline world, with a logged-in browser for each of its people:
     rita (reviewer), vera (viewer), otto (outsider), ada (staff, admin of the project)."""
-    store = get_event_store()
-    project = ensure_project("ledgerline", store=store, actor=PIPELINE)
-    sample = SAMPLE_FILES[1]
-    prepared = prepare_upload(sample.read_bytes(), filename=sample.name, max_bytes=5_000_000)
-    outcome = ingest(prepared, project_id=project.id, analyzer=HeuristicAnalyzer(), store=store)
-    catch_up()
-    users = {
-        name: User.objects.create_user(name, is_staff=name == "ada")
-        for name in ("rita", "vera", "otto", "ada")
-    }
-    for name, role in (("rita", "reviewer"), ("vera", "viewer"), ("ada", "admin")):
-        grant(username=name, project_slug="ledgerline", role=role)
     return {
-        "project_id": project.id,
-        "interview_id": outcome.interview_id,
-        "sample": sample,
-        **{name: logged_in(user) for name, user in users.items()},
+        "project_id": ledgerline.project_id,
+        "interview_id": ledgerline.interview_id,
+        "sample": ledgerline.sample,
+        **{name: logged_in(user) for name, user in ledgerline.users.items()},
     }
-
-
-@pytest.fixture
-def run_tasks_inline(monkeypatch: pytest.MonkeyPatch) -> None:
-    """django-q2's `sync` mode: a queued task runs at once in this process, its result saved
-    as a worker's would be (a real worker runs in tests/browser/test_upload_operations.py)."""
-    monkeypatch.setattr(Conf, "SYNC", True)
 
 
 def post_file(
@@ -172,16 +136,7 @@ def test_a_form_without_a_file_is_a_400_naming_the_field(ledgerline):
 
 
 def test_the_content_of_an_archived_interview_is_refused_with_a_409(ledgerline):
-    interview_id = ledgerline["interview_id"]
-    dispatch(
-        ChangeInterviewStatus(
-            actor=Actor.human(1, "ada"),
-            interview_id=interview_id,
-            to_status="archived",
-            reason="done with it",
-            expected_version=get_event_store().current_version(f"Interview-{interview_id}"),
-        )
-    )
+    archive(ledgerline["interview_id"], User.objects.get(username="ada"))
     head = get_event_store().head_position()
     sample = ledgerline["sample"]
     response = post_file(ledgerline["rita"], sample.read_bytes(), sample.name)
@@ -290,6 +245,22 @@ def test_staff_see_readiness_and_the_lag_of_every_lane(ledgerline):
     assert len(re.findall(r'<th scope="row">\d+</th>', lanes.group(0))) == 12
     assert "caught up" in lanes.group(0)
     assert "No parked events" in page
+
+
+def test_lanes_left_behind_by_a_stopped_runner_show_as_stalled_and_not_ready(ledgerline, settings):
+    settings.PROJECTION_STALL_SECONDS = 0
+    interview_id = ledgerline["interview_id"]
+    confirm(get_event_store(), sentence_id(interview_id, 0), "no runner applies it")
+    time.sleep(0.05)  # behind for longer than the limit, and no checkpoint moved
+    page = ledgerline["ada"].get("/operations/").content.decode()
+    assert '<span class="badge bad">not ready</span>' in page
+    assert "stalled lanes" in page  # the readiness check says which
+    lanes = re.search(
+        r'<table class="list lanes" data-projection="relational">.*?</table>', page, re.S
+    ).group(0)
+    lane = lane_of(f"Interview-{interview_id}", 12)
+    assert re.search(rf'<tr class="stalled">\s*<th scope="row">{lane}</th>', lanes)
+    assert '<span class="check failing">stalled</span>' in lanes
 
 
 def test_the_lag_section_refreshes_itself_from_the_same_view(ledgerline):

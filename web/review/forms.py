@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import QueryDict
 
+from api.rows import is_position
 from api.sentences import SINGLE_LABELS
 from events.dimensions import DIMENSIONS, Dimension
 from readmodel.models import Project, Sentence
@@ -83,7 +84,7 @@ def _override_form(sentence: Sentence, data: QueryDict) -> dict[str, Any]:
 def seen_version(post: QueryDict) -> int | None:
     """The version of the sentence the form was rendered with; None when it is missing."""
     raw = post.get("version", "")
-    return int(raw) if raw.isascii() and raw.isdigit() else None
+    return int(raw) if is_position(raw) else None
 
 
 def payload(action: str, post: QueryDict) -> dict[str, Any]:

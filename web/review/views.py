@@ -17,7 +17,7 @@ from access.actors import actor_for
 from access.permissions import Role
 from api.corrections import Confirm, Edit, Override, Revert, SentenceCommandView
 from api.interview_commands import MAX_BULK, BulkConfirmInput
-from api.rows import visible_row
+from api.rows import is_position, visible_row
 from api.sentences import filtered
 from commands.bulk import BulkOutcome, confirm_sentences
 from commands.bus import dispatch
@@ -56,7 +56,7 @@ def row(request: HttpRequest, sentence_id: UUID) -> HttpResponse:
     if not request.htmx:
         return redirect(review_url(sentence))
     after = request.GET.get("after", "")
-    pending = int(after) if after.isdigit() and sentence.version < int(after) else None
+    pending = int(after) if is_position(after) and sentence.version < int(after) else None
     context = {
         "row": Row(sentence, pending=pending),
         "can_edit": can_edit(request, sentence.project_id),
@@ -99,7 +99,7 @@ def opened(request: HttpRequest, sentence: Sentence, action: str) -> HttpRespons
     showed (`?seen=`), so nobody composes a correction over a change they have not seen."""
     form = form_context(action, sentence, None)
     seen = request.GET.get("seen", "")
-    if seen.isascii() and seen.isdigit() and int(seen) < sentence.version:
+    if is_position(seen) and int(seen) < sentence.version:
         form["unseen"] = unseen_changes(sentence.id, int(seen))
     return row_response(request, Row(sentence, open=action, form=form))
 
@@ -124,16 +124,15 @@ def confirm_all(request: HttpRequest, interview_id: UUID) -> HttpResponse:
     note = BulkConfirmInput(data=request.POST)
     if not note.is_valid():
         return HttpResponseBadRequest("the note is too long")
+    params = FilterParams(request.GET)
     try:
-        chosen = filtered(
-            Sentence.objects.filter(interview_id=interview.id), FilterParams(request.GET)
-        )
+        chosen = filtered(Sentence.objects.filter(interview_id=interview.id), params)
     except ValidationError as invalid:
         return HttpResponseBadRequest(first_message(invalid))
-    chosen = chosen.filter(reviewed=False).order_by("index")
-    if chosen.count() > MAX_BULK:
+    # One query: a set over the limit shows itself by its MAX_BULK + 1st row.
+    sentences = list(chosen.filter(reviewed=False).order_by("index")[: MAX_BULK + 1])
+    if len(sentences) > MAX_BULK:
         return HttpResponseBadRequest(f"more than {MAX_BULK} sentences: narrow the filter")
-    sentences = list(chosen)
     outcome = confirm_sentences(
         actor=actor_for(request.user),
         rows=[(sentence.id, sentence.version) for sentence in sentences],
@@ -144,7 +143,7 @@ def confirm_all(request: HttpRequest, interview_id: UUID) -> HttpResponse:
         wait_for_projection(outcome.position, interview.id)
     if not request.htmx:
         messages.info(request, bulk["message"])
-        query = FilterParams(request.GET).query_params.urlencode()
+        query = params.query_params.urlencode()
         return redirect(f"{reverse('review', args=[interview.id])}?{query}")
     interview.refresh_from_db()
     context, status = page_context(request, interview)
