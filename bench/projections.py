@@ -240,7 +240,7 @@ def _runprojections(params: ProjectionParams) -> Iterator[None]:
         str(ROOT / "manage.py"),
         "runprojections",
         f"--projection={PROJECTION}",
-        f"--lanes={params.lanes}",
+        f"--lane-count={params.lanes}",
         f"--batch-size={params.batch_size}",
         f"--interval={params.runner_interval_s}",
     ]

@@ -15,11 +15,11 @@ per lane batch; parked events in the Django database beside the relational proje
 """
 
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from typing import TypeVar
 
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import transaction
 from django.utils import timezone
 from neo4j import ManagedTransaction, Session
 from neo4j.exceptions import Neo4jError, TransientError
@@ -31,12 +31,11 @@ from graph.digest import graph_counts, graph_digest
 from graph.projector import GraphBatch, ids_of
 from graph.schema import ensure_schema
 from projections.models import ParkedEvent
+from projections.outages import database_outage_guard
 from projections.port import ApplyFailed, Projection, ProjectionUnavailable
 from projections.runner import format_traceback
 
 T = TypeVar("T")
-# The Django database keeps the parked events: its outages are waited out too.
-DATABASE_OUTAGES = (OperationalError, InterfaceError)
 
 
 class GraphProjection(Projection):
@@ -225,9 +224,6 @@ def _graph_outage_guard() -> Iterator[None]:
         raise ProjectionUnavailable(f"the graph, transiently: {e}") from e
 
 
-@contextmanager
-def _database_outage_guard() -> Iterator[None]:
-    try:
-        yield
-    except DATABASE_OUTAGES as e:
-        raise ProjectionUnavailable(f"the parked events' database: {e}") from e
+def _database_outage_guard() -> AbstractContextManager[None]:
+    """The Django database keeps the parked events: its outages are waited out too."""
+    return database_outage_guard("the parked events' database")

@@ -158,6 +158,9 @@ STATIC_ROOT = VAR_DIR / "static"
 # A lane behind the head whose checkpoint has not moved for this long is "stalled": /health/ready
 # answers 503 and projection_lane_stalled is 1.
 PROJECTION_STALL_SECONDS = env.int("PROJECTION_STALL_SECONDS", default=120)
+# How long a lane stays leased to a runprojections process that stopped renewing it (killed, or
+# cut off from the database): the others take its lanes over after this (projections.leases).
+PROJECTION_LEASE_SECONDS = env.float("PROJECTION_LEASE_SECONDS", default=15.0)
 # When set, GET /metrics needs "Authorization: Bearer <METRICS_TOKEN>".
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 # Address `runprojections --metrics-port` listens on; loopback unless a scraper needs more.

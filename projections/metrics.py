@@ -5,7 +5,7 @@ serves them with --metrics-port). Lag and parked counts are read from the databa
 scraped (projections.observability), so any process — the web one at /metrics — reports them.
 """
 
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 
 EVENTS_APPLIED = Counter(
     "projection_events_applied_total", "Events applied to a read model", ["projection", "lane"]
@@ -25,4 +25,9 @@ BATCH_SECONDS = Histogram(
     "Time to apply one lane's share of a batch, checkpoint included",
     ["projection"],
     buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
+LANES_HELD = Gauge(
+    "projection_lanes_held",
+    "Lanes this runner process holds the lease of (runprojections with leases)",
+    ["projection"],
 )

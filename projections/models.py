@@ -68,3 +68,53 @@ class ParkedEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.projection}: {self.event_type} at {self.position} ({self.state})"
+
+
+class RunnerPresence(models.Model):
+    """A live `runprojections` process of one projection: who may be given which lanes.
+
+    Every runner renews its row while it runs; a row past `expires_at` is a runner that died
+    (or lost the database). Lanes are shared out among the live rows (projections.leases).
+    """
+
+    projection = models.CharField(max_length=50)
+    owner = models.CharField(max_length=200)  # host:pid:nonce, unique per process start
+    lane_count = models.PositiveIntegerField()  # the layout it runs with: all must agree
+    eligible = models.JSONField()  # the lanes it may take (--lanes), sorted
+    started_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "projection_runner_presence"
+        constraints = [
+            models.UniqueConstraint(fields=["projection", "owner"], name="one_presence_per_runner")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.projection} runner {self.owner}"
+
+
+class LaneLease(models.Model):
+    """Which runner works on one lane of one projection, until when.
+
+    Claimed by an UPDATE whose WHERE says "free, expired or already mine", so two runners can
+    never both succeed; renewed while held, released on a clean exit, taken over once expired.
+    A lease decides who does the work, not whether it is correct: applying is idempotent
+    (version guards, checkpoints that never go back), so a runner that lost its lease while
+    finishing a batch does no harm.
+    """
+
+    projection = models.CharField(max_length=50)
+    lane = models.PositiveIntegerField()
+    owner = models.CharField(max_length=200, blank=True)  # "" while free
+    expires_at = models.DateTimeField(null=True, blank=True)
+    acquired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "projection_lane_lease"
+        constraints = [
+            models.UniqueConstraint(fields=["projection", "lane"], name="one_lease_per_lane")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.projection} lane {self.lane}: {self.owner or 'free'}"

@@ -23,6 +23,8 @@ from events.store import EventStore
 from interview_analyzer.logging import bind_correlation_id, bind_log_context
 from projections import metrics
 from projections.lanes import blocking_key, lane_of
+from projections.leases import LaneLeases
+from projections.outages import database_outage_guard
 from projections.parking import blocked_keys
 from projections.port import ApplyFailed, Projection
 
@@ -43,6 +45,8 @@ class ProjectionRunner:
     backoff: float = 0.1  # seconds before the first retry of a failed event; doubles each time
     sleep: Callable[[float], None] = time.sleep
     only_lanes: frozenset[int] | None = None  # None: all lanes
+    # Lanes shared with other runner processes: only_lanes follows the leases held.
+    leases: LaneLeases | None = None
     applied: int = field(default=0, init=False)  # events applied by this runner
     parked: int = field(default=0, init=False)
     _lanes_recorded: bool = field(default=False, init=False)
@@ -71,11 +75,19 @@ class ProjectionRunner:
         """Apply the next batch; return how many events were read (0: caught up)."""
         if not self._lanes_recorded:
             # Every lane has a checkpoint row before anything is applied, so the layout this
-            # run uses is on record even if it dies in its first batch (check_lane_layout).
-            self.projection.advance_lanes(sorted(self._my_lanes()), 0)
+            # run uses is on record even if it dies in its first batch (check_lane_layout) —
+            # all lanes, not only this runner's: moving to 0 never lowers a checkpoint, and a
+            # runner starting beside this one must find the whole layout, not part of it.
+            self.projection.advance_lanes(list(range(self.lanes)), 0)
             self._lanes_recorded = True
-        checkpoints = self.projection.checkpoints(self.lanes)
+        if self.leases is not None:
+            with database_outage_guard("the lane leases' database"):
+                self.only_lanes = self.leases.lanes()
+            metrics.LANES_HELD.labels(self.projection.name).set(len(self.only_lanes))
         mine = self._my_lanes()
+        if not mine:
+            return 0
+        checkpoints = self.projection.checkpoints(self.lanes)
         start = min(checkpoints[lane] for lane in mine)
         events = self.store.read_all(after=start, limit=self.batch_size)
         if not events:

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from events.store import EventStore
 from events.wiring import get_event_store
+from projections.leases import lease_holders
 from projections.models import ParkedEvent
 from projections.registry import get_projection, projection_names
 
@@ -27,7 +28,8 @@ from projections.registry import get_projection, projection_names
 def projection_status(
     lanes: int, *, store: EventStore | None = None, now: datetime | None = None
 ) -> list[dict[str, Any]]:
-    """Per projection: its lanes (position, lag, last move, stalled) and the worst of them.
+    """Per projection: its lanes (position, lag, last move, stalled, the runner holding its
+    lease if any) and the worst of them.
 
     Raises whatever the database or the event store raise when unreachable: callers that must
     answer anyway (health, metrics) catch it; an operations page should show the error.
@@ -41,8 +43,10 @@ def projection_status(
         projection = get_projection(name)
         positions = projection.checkpoints(lanes)
         moved = projection.checkpoint_moved()
+        holders = lease_holders(name)
         rows = [
             _lane(lane, position, head, moved.get(lane), first_pending(position, head), now)
+            | {"runner": holders[lane][0] if lane in holders else None}
             for lane, position in sorted(positions.items())
         ]
         result.append(

@@ -1,25 +1,25 @@
 """The relational projection: the read model's rows, its lane checkpoints and its parked events,
 all in the Django database, so each lane's changes and checkpoint commit in one transaction."""
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from datetime import datetime
 
-from django.db import DatabaseError, InterfaceError, OperationalError, transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest, Now
 from django.utils import timezone
 
 from events.envelope import RecordedEvent
 from projections.models import LaneCheckpoint, ParkedEvent
-from projections.port import ApplyFailed, Projection, ProjectionUnavailable
+from projections.outages import DATABASE_OUTAGES, database_outage_guard
+from projections.port import ApplyFailed, Projection
 from projections.runner import format_traceback
 from readmodel import models as rm
 from readmodel.digest import digest_counts, relational_digest
 from readmodel.projector import BatchRows, apply_event, recount
 
-# Errors of the database itself (down, locked, connection lost): wait, never park for them.
-OUTAGES = (OperationalError, InterfaceError)
+OUTAGES = DATABASE_OUTAGES
 
 
 class RelationalProjection(Projection):
@@ -170,10 +170,5 @@ def _set_blocked(key: str, blocked: bool) -> None:
     rm.Sentence.objects.filter(interview_id=raw_id).update(blocked=blocked)
 
 
-@contextmanager
-def _outage_guard() -> Iterator[None]:
-    """Turn the database being unreachable into ProjectionUnavailable."""
-    try:
-        yield
-    except OUTAGES as e:
-        raise ProjectionUnavailable(f"the read model's database: {e}") from e
+def _outage_guard() -> AbstractContextManager[None]:
+    return database_outage_guard("the read model's database")

@@ -82,15 +82,32 @@ class SharedDatabase:
         return child
 
     def checkpoints(self) -> dict[int, int]:
-        if connection.vendor == "postgresql":
-            return RelationalProjection().stored_checkpoints()
-        path = self.env["DATABASE_URL"].removeprefix("sqlite:///")
-        with closing(sqlite3.connect(path, timeout=30)) as db:
-            rows = db.execute(
+        return dict(
+            self._rows(
                 "SELECT lane, position FROM projection_lane_checkpoint"
                 " WHERE projection = 'relational'"
             )
-            return dict(rows.fetchall())
+        )
+
+    def lease_owners(self) -> dict[int, str]:
+        """Lane -> owner of the relational projection's leased lanes (expired ones included:
+        a killed runner's lanes show its name until another runner takes them over)."""
+        return dict(
+            self._rows(
+                "SELECT lane, owner FROM projection_lane_lease"
+                " WHERE projection = 'relational' AND owner <> ''"
+            )
+        )
+
+    def _rows(self, sql: str) -> list[tuple]:
+        """Rows of a query on the shared database, as the children wrote them."""
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(sql)
+                return cursor.fetchall()
+        path = self.env["DATABASE_URL"].removeprefix("sqlite:///")
+        with closing(sqlite3.connect(path, timeout=30)) as db:
+            return db.execute(sql).fetchall()
 
     def digest(self) -> str:
         return self.manage("projection_digest", "relational", check=True).stdout.strip()

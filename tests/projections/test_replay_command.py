@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from projections.leases import LaneLeases
 from tests.projections.helpers import wait_until
 
 SIZES = {"projects": 2, "interviews": 3, "sentences": 20, "human_commands": 300}
@@ -28,6 +29,20 @@ def test_it_asks_for_yes_when_not_on_a_terminal(store, workload, runner, project
         replay("relational")
     assert projection.digest() == before
     assert set(projection.checkpoints(12).values()) == {store.head_position()}
+
+
+@pytest.mark.django_db
+def test_it_refuses_while_a_runner_follows_the_projection(store, workload, runner, projection):
+    runner.catch_up()
+    before = projection.digest()
+    LaneLeases("relational", 12, frozenset(range(12)), owner="host:42:abc").refresh()
+
+    with pytest.raises(CommandError, match=r"1 runprojections process follows the relational"):
+        replay("relational", "--yes")
+
+    assert projection.digest() == before
+    out = replay("relational", "--yes", "--while-running")
+    assert out.startswith(f"replayed relational: {workload.events} events applied")
 
 
 @pytest.mark.django_db

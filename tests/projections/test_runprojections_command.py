@@ -1,4 +1,4 @@
-"""`manage.py runprojections --once [--projection NAME] [--lanes N]`, run in-process.
+"""`manage.py runprojections --once [--projection NAME] [--lane-count N]`, run in-process.
 
 The following mode and signals are tested in child processes (test_graceful_shutdown.py).
 Transactional: the command closes old connections between batches, as a long-running process
@@ -88,8 +88,8 @@ def test_it_refuses_an_unknown_projection(store, workload, projection):
 
 @pytest.mark.parametrize("lanes", ["0", "257"])
 def test_it_refuses_a_lane_count_out_of_range(store, lanes):
-    with pytest.raises(CommandError, match="--lanes must be from 1 to 256"):
-        runprojections("--lanes", lanes)
+    with pytest.raises(CommandError, match="--lane-count must be from 1 to 256"):
+        runprojections("--lane-count", lanes)
 
 
 class TestLaneLayout:
@@ -101,16 +101,16 @@ class TestLaneLayout:
         make_runner(store, only_lanes=frozenset({0, 1, 2})).catch_up()  # 3 of 12 lanes ahead
 
         with pytest.raises(CommandError, match="ran with 12 lanes, unevenly advanced"):
-            runprojections("--lanes", "8")
-        assert runprojections("--lanes", "12").startswith("relational: applied ")
+            runprojections("--lane-count", "8")
+        assert runprojections("--lane-count", "12").startswith("relational: applied ")
 
     def test_it_takes_another_lane_count_once_every_lane_is_at_the_same_position(
         self, store, workload, projection
     ):
-        runprojections("--lanes", "12")
+        runprojections("--lane-count", "12")
         confirm_first_sentences(store, workload)
 
-        out = runprojections("--lanes", "8")
+        out = runprojections("--lane-count", "8")
 
         assert out.strip() == f"relational: applied {len(workload.interview_ids)}, parked 0"
         assert projection.digest() == replayed_digest(store)
@@ -128,8 +128,8 @@ class TestLaneLayout:
         projection.apply(lane, old[lane])
 
         try:
-            runprojections("--lanes", "8")
+            runprojections("--lane-count", "8")
         except CommandError:
-            runprojections("--lanes", "12")
+            runprojections("--lane-count", "12")
 
         assert projection.digest() == replayed_digest(store)

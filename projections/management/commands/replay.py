@@ -2,8 +2,9 @@
 
 The read model, its checkpoints and its parked events are deleted in one transaction, then the
 log is applied again with a progress bar. Interrupted, it is simply run again: it starts over.
-Stop `runprojections` for that projection first, or it keeps applying beside the replay
-(harmless — rows keep versions — but the progress bar then tells only part of the story).
+Stop `runprojections` for that projection first: while one is live (its presence row has not
+expired) the replay refuses, unless --while-running says to go on beside it (harmless — rows keep
+versions — but the progress bar then tells only part of the story).
 """
 
 import sys
@@ -15,6 +16,7 @@ from tqdm import tqdm
 
 from events.store import EventStoreUnavailable
 from events.wiring import get_event_store
+from projections.leases import live_runners
 from projections.port import ProjectionUnavailable
 from projections.registry import get_projection, projection_names
 from projections.runner import ProjectionRunner
@@ -27,6 +29,11 @@ class Command(BaseCommand):
         parser.add_argument("name", nargs="?", default="relational", choices=projection_names())
         parser.add_argument("--yes", action="store_true", help="do not ask for confirmation")
         parser.add_argument("--batch-size", type=int, default=1000)
+        parser.add_argument(
+            "--while-running",
+            action="store_true",
+            help="replay even though runprojections processes follow this projection",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         name = options["name"]
@@ -35,6 +42,13 @@ class Command(BaseCommand):
             head = store.head_position()
         except EventStoreUnavailable as e:
             raise CommandError(f"the event store is unavailable: {e}") from e
+        running = live_runners(name)
+        if running and not options["while_running"]:
+            raise CommandError(
+                f"{len(running)} runprojections process{'es' if len(running) > 1 else ''}"
+                f" follow{'' if len(running) > 1 else 's'} the {name} projection"
+                f" ({', '.join(running)}): stop them first, or pass --while-running"
+            )
         if not options["yes"]:
             self._confirm(f"Delete the {name} read model and rebuild it from {head} events?")
         projection = get_projection(name)

@@ -1,9 +1,15 @@
-"""`manage.py runprojections [--once] [--projection NAME] [--lanes N] [--metrics-port PORT]`.
+"""`manage.py runprojections [--once] [--projection NAME] [--lane-count N] [--lanes 0-5]
+[--lease-seconds S] [--metrics-port PORT]`.
 
 A loop around `ProjectionRunner.process_batch` (healthchecks-style): drain the log, then poll
-in short sleeps. SIGTERM and Ctrl-C let the current batch finish and commit, then exit 0. An
-outage of the database or the event store is waited out with backoff; with --once it ends the
-command with an error instead.
+in short sleeps. SIGTERM and Ctrl-C let the current batch finish and commit, release this
+process's lane leases, then exit 0. An outage of the database or the event store is waited out
+with backoff; with --once it ends the command with an error instead.
+
+Several of these processes, on one host or many, share each projection's lanes through lease
+rows (projections.leases); `--lanes` limits the lanes this one may take. `--once` (a catch-up
+to the head, as `make run` does before starting the service) takes no leases: applying is
+idempotent, so overlapping with a running service wastes work but harms nothing.
 """
 
 import logging
@@ -18,6 +24,8 @@ from django.db import close_old_connections
 
 from events.store import EventStoreUnavailable
 from events.wiring import get_event_store
+from projections.leases import LaneLeases, LeaseConflict, describe_lanes, parse_lanes
+from projections.outages import DATABASE_OUTAGES
 from projections.port import ProjectionUnavailable
 from projections.registry import UnknownProjection, get_projection, projection_names
 from projections.runner import LaneLayoutError, ProjectionRunner
@@ -38,28 +46,57 @@ class Command(BaseCommand):
             help="only this projection (repeatable; default: all)",
         )
         parser.add_argument(
-            "--lanes",
+            "--lane-count",
             type=int,
-            help=f"number of lanes (default PROJECTION_LANES, now {settings.PROJECTION_LANES})",
+            help="number of lanes, the same for every runner of a projection"
+            f" (default PROJECTION_LANES, now {settings.PROJECTION_LANES})",
+        )
+        parser.add_argument(
+            "--lanes",
+            metavar="LANES",
+            help="only these lanes, e.g. 0-5 or 0-2,9 (default: any lane; shared with the"
+            " other runners through leases)",
+        )
+        parser.add_argument(
+            "--lease-seconds",
+            type=float,
+            default=settings.PROJECTION_LEASE_SECONDS,
+            help="how long a lane stays with a runner that stops renewing it (a killed one)"
+            f" (default PROJECTION_LEASE_SECONDS, now {settings.PROJECTION_LEASE_SECONDS:g})",
         )
         parser.add_argument("--batch-size", type=int, default=500)
         parser.add_argument("--interval", type=float, default=0.5, help="idle poll, seconds")
         parser.add_argument("--metrics-port", type=int, help="serve Prometheus metrics here")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        lanes = settings.PROJECTION_LANES if options["lanes"] is None else options["lanes"]
+        lanes = (
+            settings.PROJECTION_LANES if options["lane_count"] is None else options["lane_count"]
+        )
         if not 1 <= lanes <= 256 or options["batch_size"] < 1:
-            raise CommandError("--lanes must be from 1 to 256 and --batch-size at least 1")
+            raise CommandError("--lane-count must be from 1 to 256 and --batch-size at least 1")
+        if options["lease_seconds"] <= 0:
+            raise CommandError("--lease-seconds must be positive")
+        try:
+            only = None if options["lanes"] is None else parse_lanes(options["lanes"], lanes)
+        except ValueError as e:
+            raise CommandError(f"--lanes: {e}") from e
         try:
             runners = [
-                ProjectionRunner(
-                    get_projection(name), get_event_store(), lanes, batch_size=options["batch_size"]
+                self._runner(
+                    name,
+                    lanes,
+                    only,
+                    once=options["once"],
+                    batch_size=options["batch_size"],
+                    lease_seconds=options["lease_seconds"],
                 )
                 for name in options["projection"] or projection_names()
             ]
             for runner in runners:
+                if runner.leases is not None:
+                    runner.leases.refresh()  # refuses a layout other live runners do not use
                 runner.check_lane_layout()
-        except (UnknownProjection, LaneLayoutError) as e:
+        except (UnknownProjection, LaneLayoutError, LeaseConflict) as e:
             raise CommandError(str(e)) from e
         if options["metrics_port"] is not None:
             from projections.observability import serve_metrics
@@ -68,11 +105,54 @@ class Command(BaseCommand):
         self.stopping = False
         signal.signal(signal.SIGTERM, self._stop)
         signal.signal(signal.SIGINT, self._stop)
-        self._loop(runners, once=options["once"], interval=options["interval"])
+        try:
+            self._loop(runners, once=options["once"], interval=options["interval"])
+        except LeaseConflict as e:
+            raise CommandError(str(e)) from e
+        finally:
+            self._release(runners)
         for runner in runners:
             self.stdout.write(
                 f"{runner.projection.name}: applied {runner.applied}, parked {runner.parked}"
             )
+
+    def _runner(
+        self,
+        name: str,
+        lanes: int,
+        only: frozenset[int] | None,
+        *,
+        once: bool,
+        batch_size: int,
+        lease_seconds: float,
+    ) -> ProjectionRunner:
+        runner = ProjectionRunner(
+            get_projection(name), get_event_store(), lanes, batch_size=batch_size
+        )
+        if once:
+            runner.only_lanes = only
+        else:
+            every = frozenset(range(lanes)) if only is None else only
+            runner.leases = LaneLeases(name, lanes, every, ttl=lease_seconds)
+            self.stdout.write(
+                f"{name}: lanes {describe_lanes(every)} of {lanes}, shared through leases"
+                f" as {runner.leases.owner}"
+            )
+        return runner
+
+    def _release(self, runners: list[ProjectionRunner]) -> None:
+        """Give the lanes back at once, so other runners need not wait for the leases to expire."""
+        for runner in runners:
+            if runner.leases is None:
+                continue
+            try:
+                runner.leases.release()
+            except DATABASE_OUTAGES as e:
+                log.warning(
+                    "could not release %s's leases (they will expire): %s",
+                    runner.projection.name,
+                    e,
+                )
 
     def _loop(self, runners: list[ProjectionRunner], *, once: bool, interval: float) -> None:
         backoff = interval
