@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run demo-data test test-sqlite test-postgres neo4j lint format bench eval lock clean
+.PHONY: install run demo-data test test-sqlite test-postgres neo4j lint format bench load eval lock clean
 
 install: $(STAMP) .env
 
@@ -61,6 +61,13 @@ format: install
 
 bench: install
 	DATABASE_URL=$$(tools/postgres.sh) $(BIN)/python -m bench
+
+# 20 API clients editing, overriding and confirming overlapping sentences for 60 s against
+# gunicorn and a following runprojections on PostgreSQL (loopback only), then the verification:
+# every 202 in the history, no lost update, the digest equal to a clean replay's. Writes
+# bench/results/load.json. The database is dropped and created afresh (its name must say "load").
+load: install
+	DATABASE_URL=$$(PGDB=interview_analyzer_load tools/postgres.sh) $(BIN)/python -m loadtest
 
 # Accuracy of the analyzer (ANALYZER, default heuristic) on the held-out labelled test set.
 eval: install

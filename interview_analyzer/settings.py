@@ -131,6 +131,11 @@ Q_CLUSTER = {
     "catch_up": False,
     "label": "Tasks",
 }
+# Several hosts of workers: Redis as the broker (Q_REDIS_URL, e.g. redis://:password@host:6379/0;
+# needs the `redis` package). The Upload row and the task then no longer commit together.
+if Q_REDIS_URL := env.str("Q_REDIS_URL", default=""):
+    del Q_CLUSTER["orm"]
+    Q_CLUSTER["redis"] = Q_REDIS_URL
 
 # --- Projections (SPEC 7) -----------------------------------------------------------------------
 # Lanes per projection: events are routed by a stable hash of their interview (or project), so
