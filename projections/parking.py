@@ -71,7 +71,7 @@ def retry(projection: Projection, store: EventStore, key: str) -> RetryOutcome:
 
 def retry_one(projection: Projection, store: EventStore, parked_id: int) -> RetryOutcome:
     """Retry from parked event `parked_id`, which must be the first of its interview's queue."""
-    parked = _get(parked_id)
+    parked = _get(parked_id, projection)
     queue = parked_queue(parked.projection, parked.blocking_key)
     if queue[0].id != parked.id:
         raise ParkedError(
@@ -83,7 +83,7 @@ def retry_one(projection: Projection, store: EventStore, parked_id: int) -> Retr
 
 def discard(projection: Projection, parked_id: int) -> ParkedEvent:
     """Drop a parked event without applying it; unblock its interview if nothing else waits."""
-    parked = _get(parked_id)
+    parked = _get(parked_id, projection)
     parked.state = ParkedEvent.State.DISCARDED
     parked.resolved_at = timezone.now()
     parked.save(update_fields=["state", "resolved_at"])
@@ -91,11 +91,17 @@ def discard(projection: Projection, parked_id: int) -> ParkedEvent:
     return parked
 
 
-def _get(parked_id: int) -> ParkedEvent:
+def _get(parked_id: int, projection: Projection) -> ParkedEvent:
     try:
         parked = ParkedEvent.objects.get(id=parked_id)
     except ParkedEvent.DoesNotExist:
         raise ParkedError(f"no parked event {parked_id}") from None
+    if parked.projection != projection.name:
+        # Handled by another projection, the event would unblock or apply in the wrong model.
+        raise ParkedError(
+            f"parked event {parked_id} is the {parked.projection} projection's, not the"
+            f" {projection.name} one's"
+        )
     if parked.state != PARKED:
         raise ParkedError(f"parked event {parked_id} is {parked.state} already")
     return parked

@@ -19,7 +19,9 @@ from events.store import EventStore
 from graph.projection import GraphProjection
 from projections.lanes import lane_of
 from projections.models import ParkedEvent
+from projections.parking import ParkedError, discard
 from projections.port import ProjectionUnavailable
+from readmodel.projection import RelationalProjection
 from tests.graph.helpers import make_graph_runner, node, sentence_node, value
 from tests.ingestion.helpers import events_of
 from tests.projections.helpers import LANES
@@ -116,6 +118,30 @@ class TestParking:
         assert is_current(store, "Sentence", sentence_id(interview_id, 0))
         assert sentence_node(orphaned.aggregate_id) is None
         assert value("MATCH (s:Sentence {index: 99}) RETURN count(s)") == 0
+
+    def test_an_event_given_by_id_is_handled_by_its_own_projection_whatever_the_option(
+        self, store, workload, orphaned
+    ):
+        """A regression: `parked discard ID` took --projection (default relational) for a graph
+        row, so the graph's interview stayed blocked with nothing parked."""
+        interview_id = workload.interview_ids[0]
+        waiting = ParkedEvent.objects.filter(projection="graph", state="parked")
+
+        for row in waiting.order_by("position"):
+            out = StringIO()
+            call_command("parked", "discard", str(row.id), stdout=out)  # no --projection
+            assert out.getvalue().startswith(f"discarded {row.id}")
+
+        assert interview_node(interview_id)["blocked"] is False
+
+    def test_the_parking_functions_refuse_another_projections_event(self, orphaned):
+        head = ParkedEvent.objects.get(projection="graph", position=orphaned.position)
+
+        with pytest.raises(ParkedError, match="is the graph projection's, not the relational"):
+            discard(RelationalProjection(), head.id)
+
+        head.refresh_from_db()
+        assert head.state == "parked"
 
     def test_new_events_of_a_blocked_interview_wait_behind_it_in_later_batches(
         self, store, workload, orphaned

@@ -1,4 +1,8 @@
-"""`manage.py parked list | show ID | retry (ID | --interview ID) | discard ID [--projection N]`."""
+"""`manage.py parked [--projection N] list | show ID | retry (ID | --interview ID) | discard ID`.
+
+--projection picks what `list` and `retry --interview` look at; an event given by its id is
+handled by the projection that parked it, whatever --projection says.
+"""
 
 import json
 from typing import Any
@@ -9,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from events.wiring import get_event_store
 from projections.models import ParkedEvent
 from projections.parking import ParkedError, RetryOutcome, discard, retry, retry_one
-from projections.registry import get_projection, projection_names
+from projections.registry import UnknownProjection, get_projection, projection_names
 
 
 class Command(BaseCommand):
@@ -32,8 +36,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        projection = get_projection(options["projection"])
         try:
+            projection = get_projection(self._projection_of(options))
             match options["action"]:
                 case "list":
                     self._list(projection.name, everything=options["all"])
@@ -47,8 +51,16 @@ class Command(BaseCommand):
                 case "discard":
                     parked = discard(projection, options["id"])
                     self.stdout.write(f"discarded {parked.id} ({parked.event_type})")
-        except ParkedError as e:
+        except (ParkedError, UnknownProjection) as e:
             raise CommandError(str(e)) from e
+
+    @staticmethod
+    def _projection_of(options: dict[str, Any]) -> str:
+        """The projection named by --projection, or, for an event given by id, its own."""
+        if options.get("id") is None:
+            return options["projection"]
+        parked = ParkedEvent.objects.filter(id=options["id"]).first()
+        return options["projection"] if parked is None else parked.projection
 
     def _list(self, projection: str, *, everything: bool) -> None:
         rows = ParkedEvent.objects.filter(projection=projection)

@@ -106,7 +106,12 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, self._stop)
         signal.signal(signal.SIGINT, self._stop)
         try:
-            self._loop(runners, once=options["once"], interval=options["interval"])
+            self._loop(
+                runners,
+                once=options["once"],
+                interval=options["interval"],
+                max_backoff=min(MAX_BACKOFF, options["lease_seconds"] / 3),
+            )
         except LeaseConflict as e:
             raise CommandError(str(e)) from e
         finally:
@@ -154,22 +159,35 @@ class Command(BaseCommand):
                     e,
                 )
 
-    def _loop(self, runners: list[ProjectionRunner], *, once: bool, interval: float) -> None:
-        backoff = interval
+    def _loop(
+        self, runners: list[ProjectionRunner], *, once: bool, interval: float, max_backoff: float
+    ) -> None:
+        """Each projection waits out its own outages: Neo4j being down holds back the graph, not
+        the relational model. The wait is capped below the lease time, so a runner waiting
+        for its store still renews its lanes (each retry starts by refreshing the leases)."""
+        backoff = [interval] * len(runners)
+        retry_at = [0.0] * len(runners)
         while not self.stopping:
             close_old_connections()
-            try:
-                read = sum(r.process_batch() for r in runners if not self.stopping)
-            except (ProjectionUnavailable, EventStoreUnavailable) as e:
-                if once:
-                    raise CommandError(f"unavailable: {e}") from e
-                log.warning("%s; retrying in %.1fs", e, backoff)
-                self._sleep(backoff)
-                backoff = min(backoff * 2, MAX_BACKOFF)
-                continue
-            backoff = interval
+            read, waiting = 0, False
+            for i, runner in enumerate(runners):
+                if self.stopping:
+                    break
+                if time.monotonic() < retry_at[i]:
+                    waiting = True
+                    continue
+                try:
+                    read += runner.process_batch()
+                    backoff[i] = interval
+                except (ProjectionUnavailable, EventStoreUnavailable) as e:
+                    if once:
+                        raise CommandError(f"unavailable: {e}") from e
+                    log.warning("%s: %s; retrying in %.1fs", runner.projection.name, e, backoff[i])
+                    retry_at[i] = time.monotonic() + backoff[i]
+                    backoff[i] = min(backoff[i] * 2, max_backoff)
+                    waiting = True
             if read == 0:
-                if once:
+                if once and not waiting:
                     return
                 self._sleep(interval)
 
