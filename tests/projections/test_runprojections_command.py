@@ -5,7 +5,9 @@ Transactional: the command closes old connections between batches, as a long-run
 must, which on PostgreSQL would end a test wrapped in a transaction.
 """
 
+import re
 import signal
+import socket
 from collections import defaultdict
 from collections.abc import Iterator
 from io import StringIO
@@ -17,7 +19,7 @@ from django.core.management.base import CommandError
 from events.envelope import RecordedEvent
 from projections.lanes import blocking_key, lane_of
 from readmodel import models as rm
-from tests.projections.helpers import LANES, make_runner, replayed_digest
+from tests.projections.helpers import LANES, make_runner, replayed_digest, wait_until
 from tests.projections.workload import Workload, confirm
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -133,3 +135,27 @@ class TestLaneLayout:
             runprojections("--lane-count", "12")
 
         assert projection.digest() == replayed_digest(store)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_graph_outage_does_not_hold_back_the_relational_projection(shared_db):
+    """A regression: one backoff for all projections let a dead Neo4j slow the relational
+    model to one batch per backoff (up to 30 s). Each now waits out its own outage."""
+    head, _ = shared_db.build_workload(seed=31, projects=2, interviews=3, sentences=10)
+    shared_db.env["NEO4J_BOLT_URL"] = f"bolt://127.0.0.1:{closed_port()}"  # nothing listens
+    child = shared_db.start("runprojections", "--batch-size", "10", "--interval", "0.1")
+
+    assert wait_until(lambda: min(shared_db.checkpoints().values(), default=0) >= head, timeout=20)
+    assert child.poll() is None  # the graph's outage is waited out, not fatal
+    child.send_signal(signal.SIGTERM)
+    out, err = child.communicate(timeout=30)
+    assert "graph: the graph" in err  # its outage was logged, with the projection named
+    assert re.search(r"^relational: applied \d+, parked 0$", out, re.MULTILINE)
+    assert "graph: applied 0, parked 0" in out
+
+
+def closed_port() -> int:
+    """A port nothing listens on: bound and released at once."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

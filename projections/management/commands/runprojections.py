@@ -95,8 +95,7 @@ class Command(BaseCommand):
             for runner in runners:
                 if runner.leases is not None:
                     runner.leases.refresh()  # refuses a layout other live runners do not use
-                runner.check_lane_layout()
-        except (UnknownProjection, LaneLayoutError, LeaseConflict) as e:
+        except (UnknownProjection, LeaseConflict) as e:
             raise CommandError(str(e)) from e
         if options["metrics_port"] is not None:
             from projections.observability import serve_metrics
@@ -106,13 +105,14 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, self._stop)
         signal.signal(signal.SIGINT, self._stop)
         try:
+            self._check_layouts(runners, once=options["once"])
             self._loop(
                 runners,
                 once=options["once"],
                 interval=options["interval"],
                 max_backoff=min(MAX_BACKOFF, options["lease_seconds"] / 3),
             )
-        except LeaseConflict as e:
+        except (LeaseConflict, LaneLayoutError) as e:
             raise CommandError(str(e)) from e
         finally:
             self._release(runners)
@@ -159,6 +159,19 @@ class Command(BaseCommand):
                     e,
                 )
 
+    def _check_layouts(self, runners: list[ProjectionRunner], *, once: bool) -> None:
+        """Refuse a lane count the checkpoints cannot be read with, before any work. A store
+        that does not answer yet is no reason to die: that runner checks on its first turn."""
+        self.unchecked = set()
+        for i, runner in enumerate(runners):
+            try:
+                runner.check_lane_layout()
+            except (ProjectionUnavailable, EventStoreUnavailable) as e:
+                if once:
+                    raise CommandError(f"unavailable: {e}") from e
+                log.warning("%s: %s; starting anyway", runner.projection.name, e)
+                self.unchecked.add(i)
+
     def _loop(
         self, runners: list[ProjectionRunner], *, once: bool, interval: float, max_backoff: float
     ) -> None:
@@ -177,6 +190,9 @@ class Command(BaseCommand):
                     waiting = True
                     continue
                 try:
+                    if i in self.unchecked:
+                        runner.check_lane_layout()
+                        self.unchecked.discard(i)
                     read += runner.process_batch()
                     backoff[i] = interval
                 except (ProjectionUnavailable, EventStoreUnavailable) as e:
