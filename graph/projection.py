@@ -40,6 +40,9 @@ T = TypeVar("T")
 
 class GraphProjection(Projection):
     name = "graph"
+    # Without Neo4j the API and the UI serve everything but the graph queries, which answer
+    # 503 themselves: the web processes stay ready (in the load balancer).
+    essential = False
 
     def __init__(self, *, per_event: bool = False) -> None:
         self.per_event = per_event

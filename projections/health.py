@@ -32,11 +32,13 @@ class Observation:
 
     @property
     def ready(self) -> bool:
-        """The database and the store answer, and no lane is stalled."""
+        """The database and the store answer, every essential projection's progress can be
+        read, and no lane is stalled."""
         return (
             self.database_error is None
             and self.store_error is None
             and self.projections_error is None
+            and not any(p["error"] and p["essential"] for p in self.projections)
             and not any(p["stalled_lanes"] for p in self.projections)
         )
 
@@ -70,21 +72,17 @@ def observe(lanes: int | None = None, *, now: datetime | None = None) -> Observa
 def readiness_report(seen: Observation) -> dict[str, Any]:
     """The /health/ready body: each check ok or failing, with details or the error."""
     stalled = {p["projection"]: p["stalled_lanes"] for p in seen.projections if p["stalled_lanes"]}
+    down = [p["projection"] for p in seen.projections if p["error"] and p["essential"]]
     return {
         "status": "ok" if seen.ready else "failing",
         "checks": {
             "database": _check(seen.database_error, {}),
             "event_store": _check(seen.store_error, {"head_position": seen.head_position}),
             "projections": _check(
-                seen.projections_error or (f"stalled lanes: {stalled}" if stalled else None),
-                {
-                    p["projection"]: {
-                        "lag_events": p["lag_events"],
-                        "lag_seconds": round(p["lag_seconds"], 3),
-                        "stalled_lanes": p["stalled_lanes"],
-                    }
-                    for p in seen.projections
-                },
+                seen.projections_error
+                or (f"unavailable: {', '.join(down)}" if down else None)
+                or (f"stalled lanes: {stalled}" if stalled else None),
+                {p["projection"]: _progress(p) for p in seen.projections},
             ),
             # Parked events wait for an operator; they do not make the service unready.
             "parked": _check(
@@ -92,6 +90,18 @@ def readiness_report(seen: Observation) -> dict[str, Any]:
                 {"events": seen.parked},
             ),
         },
+    }
+
+
+def _progress(status: dict[str, Any]) -> dict[str, Any]:
+    """One projection's line of the readiness report; a non-essential one that does not
+    answer shows its error here without failing the check."""
+    if status["error"]:
+        return {"error": status["error"], "essential": status["essential"]}
+    return {
+        "lag_events": status["lag_events"],
+        "lag_seconds": round(status["lag_seconds"], 3),
+        "stalled_lanes": status["stalled_lanes"],
     }
 
 

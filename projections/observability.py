@@ -113,6 +113,8 @@ def _families(seen: Observation) -> dict[str, GaugeMetricFamily]:
         gauges["head"].add_metric([], seen.head_position)
     for status in seen.projections:
         name = status["projection"]
+        if status["error"]:
+            continue  # its progress could not be read: no figures rather than made-up ones
         for lane in status["lanes"]:
             labels = [name, str(lane["lane"])]
             gauges["position"].add_metric(labels, lane["position"])

@@ -39,6 +39,9 @@ class ApplyFailed(Exception):
 
 class Projection(ABC):
     name: str
+    # Whether the product needs this read model to serve: when its store does not answer, the
+    # service is not ready. A non-essential one (the graph) only loses its own features.
+    essential: bool = True
 
     @abstractmethod
     def stored_checkpoints(self) -> dict[int, int]:

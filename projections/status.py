@@ -22,6 +22,7 @@ from events.store import EventStore
 from events.wiring import get_event_store
 from projections.leases import lease_holders
 from projections.models import ParkedEvent
+from projections.port import ProjectionUnavailable
 from projections.registry import get_projection, projection_names
 
 
@@ -29,7 +30,7 @@ def projection_status(
     lanes: int, *, store: EventStore | None = None, now: datetime | None = None
 ) -> list[dict[str, Any]]:
     """Per projection: its lanes (position, lag, last move, stalled, the runner holding its
-    lease if any) and the worst of them.
+    lease if any) and the worst of them; or, when its store does not answer, the error.
 
     Raises whatever the database or the event store raise when unreachable: callers that must
     answer anyway (health, metrics) catch it; an operations page should show the error.
@@ -41,8 +42,13 @@ def projection_status(
     result = []
     for name in projection_names():
         projection = get_projection(name)
-        positions = projection.checkpoints(lanes)
-        moved = projection.checkpoint_moved()
+        try:
+            positions = projection.checkpoints(lanes)
+            moved = projection.checkpoint_moved()
+        except ProjectionUnavailable as e:
+            # One read model's store being down (Neo4j) must not hide the others' progress.
+            result.append(_unavailable(name, head, projection.essential, e))
+            continue
         holders = lease_holders(name)
         rows = [
             _lane(lane, position, head, moved.get(lane), first_pending(position, head), now)
@@ -52,6 +58,8 @@ def projection_status(
         result.append(
             {
                 "projection": name,
+                "essential": projection.essential,
+                "error": None,
                 "head_position": head,
                 "lag_events": max((r["lag_events"] for r in rows), default=0),
                 "lag_seconds": max((r["lag_seconds"] for r in rows), default=0.0),
@@ -60,6 +68,19 @@ def projection_status(
             }
         )
     return result
+
+
+def _unavailable(name: str, head: int, essential: bool, error: Exception) -> dict[str, Any]:
+    return {
+        "projection": name,
+        "essential": essential,
+        "error": str(error),
+        "head_position": head,
+        "lag_events": None,
+        "lag_seconds": None,
+        "stalled_lanes": [],
+        "lanes": [],
+    }
 
 
 def parked_counts() -> dict[str, int]:
