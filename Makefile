@@ -59,8 +59,13 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Every figure of docs/benchmarks.md (and bench/results/latest.json); the graph on a Neo4j of
+# its own, port 7689 (bench.graph replaces its graph). BENCH_QUICK=1: small workloads, a smoke
+# test of a few minutes (labelled so: do not commit its output). After `make load`,
+# `python -m bench.render` puts the new load figures into docs/benchmarks.md.
 bench: install
-	DATABASE_URL=$$(tools/postgres.sh) $(BIN)/python -m bench
+	NEO4J_BOLT_URL=$${NEO4J_BOLT_URL:-$$(NEO4J_PORT=7689 tools/neo4j.sh --start)} \
+		DATABASE_URL=$$(tools/postgres.sh) $(BIN)/python -m bench
 
 # 20 API clients editing, overriding and confirming overlapping sentences for 60 s against
 # gunicorn and a following runprojections on PostgreSQL (loopback only), then the verification:

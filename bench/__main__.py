@@ -3,9 +3,14 @@
 DATABASE_URL must name a PostgreSQL server (make bench takes it from tools/postgres.sh); it is
 used only to create the separate bench database there. With NEO4J_BOLT_URL set (in the
 environment, not .env), the graph projection is measured too, on that Neo4j, whose graph it
-replaces (bench.graph). Writes bench/results/latest.json and prints a table.
+replaces (bench.graph). Writes bench/results/latest.json, prints tables, and renders
+docs/benchmarks.md from latest.json and bench/results/load.json (bench.render).
+
+`--quick` (or BENCH_QUICK=1) runs the same scenarios on small workloads (bench.modes): a smoke
+test of a few minutes, labelled as such wherever its figures appear.
 """
 
+import argparse
 import os
 import sys
 import time
@@ -15,52 +20,98 @@ from contextlib import contextmanager
 from functools import partial
 from multiprocessing import get_context
 
-from bench import append, baseline, graph, pipeline, projections, report
+from bench import append, baseline, graph, modes, pipeline, projections, render, report
 from bench.append import IMPLEMENTATIONS, Params, Runner
-from bench.databases import Target, fresh_postgres, fresh_sqlite, migrate, setup_django
+from bench.databases import ROOT, Target, fresh_postgres, fresh_sqlite, migrate, setup_django
 from bench.report import Comparison
 from bench.timing import Measurement
 from events.envelope import utcnow
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    arguments = _parser().parse_args(argv)
+    mode = modes.QUICK if arguments.quick else modes.FULL
     server_url = os.environ.get("DATABASE_URL", "")
     if not server_url.startswith(("postgres://", "postgresql://")):
         sys.exit("bench: DATABASE_URL must point at a PostgreSQL server (`make bench` sets it)")
-    params = Params()
+    # Before anything of ours runs: how busy the machine already is (other sessions' tests),
+    # and which code this is (others may commit while the bench runs).
+    load_average_start, commit = os.getloadavg(), report.commit()
     started_at, clock = utcnow(), time.monotonic()
-    comparisons = run(fresh_sqlite(), params, clock)
-    postgres = fresh_postgres(server_url)
-    comparisons += run(postgres, params, clock)
-    heuristics = [
-        run_pipeline(fresh_sqlite(), clock),
-        run_pipeline(fresh_postgres(server_url), clock),
-    ]
-    openai = pipeline.openai_concurrency()
-    projection_params = projections.ProjectionParams()
-    projected = [
-        run_projections(fresh_sqlite(), projection_params, clock),
-        run_projections(fresh_postgres(server_url), projection_params, clock),
-    ]
-    graph_params = graph.GraphParams()
+    if mode.quick:
+        _log(clock, modes.QUICK_NOTE)
+    sections: dict[str, float] = {}
+    with _timed_section(sections, "append"):
+        comparisons = run(fresh_sqlite(), mode.append, clock)
+        postgres = fresh_postgres(server_url)
+        comparisons += run(postgres, mode.append, clock)
+    with _timed_section(sections, "pipeline"):
+        heuristics = [
+            run_pipeline(fresh_sqlite(), mode.pipeline, clock),
+            run_pipeline(fresh_postgres(server_url), mode.pipeline, clock),
+        ]
+        openai = pipeline.openai_concurrency(mode.pipeline)
+    with _timed_section(sections, "projections"):
+        projected = [
+            run_projections(fresh_sqlite(), mode.projections, clock),
+            run_projections(fresh_postgres(server_url), mode.projections, clock),
+        ]
     graphed = None
     if os.environ.get("NEO4J_BOLT_URL"):
-        graphed = run_graph(fresh_sqlite(), graph_params, clock)
-    doc = report.document(comparisons, params, postgres, started_at, time.monotonic() - clock)
-    doc["pipeline"] = {"description": pipeline.__doc__, "heuristic": heuristics, "openai": openai}
-    doc["projections"] = projections.document(projected, projection_params)
+        with _timed_section(sections, "graph"):
+            graphed = run_graph(fresh_sqlite(), mode.graph, clock)
+    else:
+        _log(clock, "graph: not measured (NEO4J_BOLT_URL is not set)")
+    run_info = report.Run(
+        mode=mode.name,
+        started_at=started_at,
+        commit=commit,
+        load_average_start=load_average_start,
+        section_seconds=sections,
+        total_seconds=time.monotonic() - clock,
+    )
+    doc = report.document(comparisons, mode.append, postgres, run_info)
+    doc["pipeline"] = pipeline.document(heuristics, openai, mode.pipeline)
+    doc["projections"] = projections.document(projected, mode.projections)
     if graphed is not None:
-        doc["graph"] = graph.document(graphed, graph_params)
+        doc["graph"] = graph.document(graphed, mode.graph)
     path = report.write_json(doc)
+    if mode.quick:
+        print(modes.QUICK_NOTE, end="\n\n")
     print(report.table(comparisons))
     print()
     print(pipeline.table(heuristics, openai))
     print()
-    print(projections.table(projected, projection_params))
+    print(projections.table(projected, mode.projections))
     if graphed is not None:
         print()
-        print(graph.table(graphed, graph_params))
-    print(f"\nwritten to {path.relative_to(path.parents[2])} in {doc['total_seconds']:.0f}s")
+        print(graph.table(graphed, mode.graph))
+    rendered = render.write()
+    print(
+        f"\n{os.path.relpath(path, ROOT)} and {os.path.relpath(rendered, ROOT)} written;"
+        f" the bench took {doc['total_seconds']:.0f}s ("
+        + ", ".join(f"{name} {s:.0f}s" for name, s in doc["section_seconds"].items())
+        + ")"
+    )
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        default=os.environ.get("BENCH_QUICK", "") not in ("", "0"),
+        help="small workloads: a smoke test, not figures (also BENCH_QUICK=1)",
+    )
+    return parser
+
+
+@contextmanager
+def _timed_section(sections: dict[str, float], name: str) -> Iterator[None]:
+    """Record how long a part of the bench took (the full run takes minutes: say where)."""
+    started = time.monotonic()
+    yield
+    sections[name] = time.monotonic() - started
 
 
 @contextmanager
@@ -91,10 +142,10 @@ def run(target: Target, params: Params, clock: float) -> list[Comparison]:
     return comparisons
 
 
-def run_pipeline(target: Target, clock: float) -> dict:
+def run_pipeline(target: Target, params: pipeline.PipelineParams, clock: float) -> dict:
     """The heuristic pipeline on a fresh database, in a worker configured for it."""
     with migrated_worker(target) as pool:
-        figures = pool.submit(pipeline.heuristic, target.vendor).result()
+        figures = pool.submit(pipeline.heuristic, target.vendor, params).result()
     _log(
         clock,
         f"{target.vendor:<10} pipeline {figures['pipeline_sentences_per_s']:>9,.0f} sentences/s",
@@ -166,7 +217,8 @@ def _compare(
             m = measure(implementation)
             runs[implementation].append(m)
             _progress(clock, target, scenario, implementation, m)
-    return Comparison(target.vendor, scenario, runs["store"], runs["baseline"])
+    description = report.scenario_description(scenario, params)
+    return Comparison(target.vendor, scenario, description, runs["store"], runs["baseline"])
 
 
 def _progress(

@@ -30,8 +30,6 @@ from bench.events_workload import History, HistorySize
 from bench.projections import written_history
 from bench.report import aligned
 
-MIN_EVENTS = 50_000
-
 
 @dataclass(frozen=True)
 class GraphParams:
@@ -42,14 +40,17 @@ class GraphParams:
     batch_size: int = 1000
     # The event-by-event run stops at the first batch boundary after this many seconds.
     per_event_budget_s: float = 600.0
+    # The history must be at least this long (issue 7 asks for >= 50,000 events; the quick
+    # mode's smoke test sets 0).
+    min_events: int = 50_000
 
 
 def replay(vendor: str, params: GraphParams) -> dict[str, Any]:
     """Write the history, then time a batched and an event-by-event replay (in a worker)."""
     history, figures = written_history(params.history)
     events = len(history.events)
-    if events < MIN_EVENTS:
-        raise RuntimeError(f"the history has {events} events, fewer than {MIN_EVENTS}")
+    if events < params.min_events:
+        raise RuntimeError(f"the history has {events} events, fewer than {params.min_events}")
     batched = _timed_replay(params, history, per_event=False, budget_s=None)
     per_event = _timed_replay(params, history, per_event=True, budget_s=params.per_event_budget_s)
     prefix = per_event["events"]
@@ -57,6 +58,7 @@ def replay(vendor: str, params: GraphParams) -> dict[str, Any]:
     per_event_s = per_event["progress"][prefix]
     return {
         "database": vendor,
+        "neo4j": _server_version(),
         **figures,
         "nodes": batched["nodes"],
         "batched_events_per_s": round(events / batched["seconds"], 1),
@@ -107,6 +109,13 @@ def _timed_replay(
         "nodes": nodes,
         "digest": projection.digest() if complete else None,
     }
+
+
+def _server_version() -> str:
+    """What the server says it is, e.g. "Neo4j/5.26.2" (for the machine section)."""
+    from graph.connection import graph_driver
+
+    return graph_driver().get_server_info().agent
 
 
 def document(result: dict[str, Any], params: GraphParams) -> dict[str, Any]:

@@ -8,6 +8,7 @@
 """
 
 import time
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +16,14 @@ from bench.databases import ROOT
 
 SAMPLES = ROOT.parent / "shared" / "samples"
 LATENCY_S = 0.2
-OPENAI_SENTENCES = 40
-REPEATS = 3
+
+
+@dataclass(frozen=True)
+class PipelineParams:
+    """Counts of the pipeline scenarios (written to the JSON beside the figures)."""
+
+    repeats: int = 3  # runs of pipeline and analyzer alone; the median of each is reported
+    openai_sentences: int = 40  # sentences of the first sample sent to the fake server
 
 
 def sample_files() -> list[Path]:
@@ -26,7 +33,7 @@ def sample_files() -> list[Path]:
     return files
 
 
-def heuristic(vendor: str) -> dict[str, Any]:
+def heuristic(vendor: str, params: PipelineParams) -> dict[str, Any]:
     """Runs in a worker whose Django is set up for a fresh, migrated database."""
     from analysis.context import analysis_requests
     from analysis.heuristic import HeuristicAnalyzer, clear_caches
@@ -64,10 +71,11 @@ def heuristic(vendor: str) -> dict[str, Any]:
 
     analyse_only()  # warm-up: lexicons, YAKE's stop words
     baseline, full = [], []
-    for run in range(REPEATS):
+    for run in range(params.repeats):
         baseline.append(analyse_only())
         full.append(pipeline(run))
-    base_s, full_s = sorted(baseline)[REPEATS // 2], sorted(full)[REPEATS // 2]
+    middle = params.repeats // 2
+    base_s, full_s = sorted(baseline)[middle], sorted(full)[middle]
     return {
         "database": vendor,
         "sentences": sentences,
@@ -79,7 +87,7 @@ def heuristic(vendor: str) -> dict[str, Any]:
     }
 
 
-def openai_concurrency() -> dict[str, Any]:
+def openai_concurrency(params: PipelineParams) -> dict[str, Any]:
     """No database involved: the analyzer against the fake server over loopback HTTP."""
     from analysis.context import analysis_requests
     from analysis.fake_openai import FakeOpenAIServer
@@ -90,7 +98,7 @@ def openai_concurrency() -> dict[str, Any]:
 
     path = sample_files()[0]
     upload = prepare_upload(path.read_bytes(), filename=path.name, max_bytes=10**7)
-    utterances = [Utterance(s.text, s.speaker) for s in upload.segments[:OPENAI_SENTENCES]]
+    utterances = [Utterance(s.text, s.speaker) for s in upload.segments[: params.openai_sentences]]
     requests = analysis_requests(utterances, DEFAULT_DOMAIN_KEYWORDS)
     figures: dict[str, Any] = {"latency_ms": LATENCY_S * 1000, "sentences": len(requests)}
     with FakeOpenAIServer(latency=LATENCY_S) as fake:
@@ -118,6 +126,18 @@ def openai_concurrency() -> dict[str, Any]:
         2,
     )
     return figures
+
+
+def document(
+    heuristics: list[dict[str, Any]], openai: dict[str, Any], params: PipelineParams
+) -> dict[str, Any]:
+    """The "pipeline" section of latest.json."""
+    return {
+        "description": __doc__,
+        "sizes": asdict(params),
+        "heuristic": heuristics,
+        "openai": openai,
+    }
 
 
 def table(heuristics: list[dict[str, Any]], openai: dict[str, Any]) -> str:

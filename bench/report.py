@@ -4,6 +4,7 @@ import json
 import os
 import platform
 import sqlite3
+import subprocess
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
@@ -12,17 +13,21 @@ from typing import Any
 import django
 import psycopg
 
+from bench import append, baseline
 from bench.append import Params
-from bench.databases import Target
+from bench.databases import ROOT, Target
 from bench.timing import Measurement, median_run
 
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
 
-SCENARIOS = {
-    "single": "single appends (1 event, 100 streams)",
-    "batch": "batches (100 events/append)",
-    "concurrent": "8 writers (1 event/append)",
-}
+
+def scenario_description(scenario: str, params: Params) -> str:
+    """What a scenario appends, in the run's own counts (the quick mode's are smaller)."""
+    return {
+        "single": f"single appends (1 event, {params.single_streams} streams)",
+        "batch": f"batches ({params.batch_size} events/append)",
+        "concurrent": f"{params.writers} writers (1 event/append)",
+    }[scenario]
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,7 @@ class Comparison:
 
     database: str
     scenario: str
+    description: str
     store_runs: list[Measurement]
     baseline_runs: list[Measurement]
 
@@ -51,7 +57,7 @@ class Comparison:
         return {
             "database": self.database,
             "scenario": self.scenario,
-            "description": SCENARIOS[self.scenario],
+            "description": self.description,
             "store": _figures(self.store_runs),
             "baseline": _figures(self.baseline_runs),
             "ratio_store_over_baseline": round(self.ratio, 3),
@@ -104,19 +110,37 @@ def database_settings(postgres: Target) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class Run:
+    """How this run went, for the reader of its figures: which mode, how busy the machine was
+    (other sessions share its 2 CPUs), which code, and where the time went."""
+
+    mode: str
+    started_at: datetime
+    commit: dict[str, Any]  # taken at the start: others may commit while the bench runs
+    load_average_start: tuple[float, float, float]
+    section_seconds: dict[str, float]
+    total_seconds: float
+
+
 def document(
-    comparisons: list[Comparison],
-    params: Params,
-    postgres: Target,
-    started_at: datetime,
-    total_seconds: float,
+    comparisons: list[Comparison], params: Params, postgres: Target, run: Run
 ) -> dict[str, Any]:
     return {
-        "date": started_at.isoformat(timespec="seconds"),
-        "total_seconds": round(total_seconds, 1),
-        "machine": machine_info(),
+        "mode": run.mode,
+        "date": run.started_at.isoformat(timespec="seconds"),
+        "total_seconds": round(run.total_seconds, 1),
+        "section_seconds": {name: round(s, 1) for name, s in run.section_seconds.items()},
+        "commit": run.commit,
+        "machine": {
+            **machine_info(),
+            "load_average_start": [round(x, 2) for x in run.load_average_start],
+            "load_average_end": [round(x, 2) for x in os.getloadavg()],
+        },
         "versions": versions(postgres),
         "database_settings": database_settings(postgres),
+        "description": append.__doc__,
+        "baseline_description": baseline.__doc__,
         "counts": asdict(params),
         "figures": (
             f"each scenario ran {params.repeats} times per implementation, store and baseline"
@@ -130,6 +154,26 @@ def document(
         "ratio": "store events/s divided by baseline events/s (median runs)",
         "results": [c.as_dict() for c in comparisons],
     }
+
+
+def commit() -> dict[str, Any]:
+    """The commit the bench ran on, and whether tracked files differed from it (the figures
+    are then those of the working tree). --no-optional-locks: never write git's index, which
+    others may be committing with at the same time."""
+    git = ("git", "--no-optional-locks", "-C", str(ROOT))
+    try:
+        sha = subprocess.run(
+            (*git, "rev-parse", "HEAD"), capture_output=True, text=True, check=True
+        ).stdout.strip()
+        changes = subprocess.run(
+            (*git, "status", "--porcelain", "--untracked-files=no"),
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return {"sha": None, "uncommitted_changes": None}
+    return {"sha": sha, "uncommitted_changes": bool(changes.strip())}
 
 
 def write_json(doc: dict[str, Any], path: Path = RESULTS) -> Path:
@@ -151,7 +195,7 @@ def table(comparisons: list[Comparison]) -> str:
     rows = [
         (
             c.database,
-            SCENARIOS[c.scenario],
+            c.description,
             f"{c.store.events_per_s:,.0f}",
             f"{c.baseline.events_per_s:,.0f}",
             f"{c.ratio:.2f}",
