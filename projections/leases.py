@@ -105,7 +105,6 @@ class LaneLeases:
     def refresh(self) -> frozenset[int]:
         """Renew presence and leases, release what is not ours, claim what is (one
         transaction); return the lanes held."""
-        self._refreshed_at = self.clock()
         before = self.held
         with transaction.atomic():
             now = _database_now()
@@ -121,9 +120,10 @@ class LaneLeases:
                     "expires_at": until,
                 },
             )
-            live = list(
-                RunnerPresence.objects.filter(projection=self.projection, expires_at__gt=now)
-            )
+            presences = RunnerPresence.objects.filter(projection=self.projection)
+            live = list(presences.filter(expires_at__gt=now))
+            # Killed runners leave their rows behind; an hour on, nobody needs to see them.
+            presences.filter(expires_at__lt=now - timedelta(hours=1)).delete()
             others = [p for p in live if p.lane_count != self.lane_count]
             if others:
                 raise LeaseConflict(
@@ -148,6 +148,8 @@ class LaneLeases:
             self.held = frozenset(
                 leases.filter(owner=self.owner, expires_at__gt=now).values_list("lane", flat=True)
             )
+        # Only once it worked: after a failure (the database down) the next call tries again.
+        self._refreshed_at = self.clock()
         if self.held != before:
             log.info(
                 "%s: %s holds lanes %s (took %s, gave up %s)",

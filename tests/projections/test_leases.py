@@ -3,10 +3,12 @@ database — an even share each, pinned subsets respected, a lane never held by 
 a silent runner's lanes taken over once its leases expire, a clean exit handing over at once."""
 
 import time
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from projections.leases import LaneLeases, LeaseConflict, describe_lanes, parse_lanes
 from projections.models import LaneLease, RunnerPresence
@@ -206,3 +208,21 @@ def test_the_status_names_the_runner_holding_each_lane(store, runner):
 
     runners = {row["lane"]: row["runner"] for row in relational["lanes"]}
     assert runners == {lane: "a" if lane in {0, 1} else None for lane in ALL}
+
+
+def test_rows_of_runners_dead_for_an_hour_are_removed():
+    runner_leases("long-dead").refresh()
+    RunnerPresence.objects.filter(owner="long-dead").update(
+        expires_at=timezone.now() - timedelta(hours=2)
+    )
+    runner_leases("recently-dead").refresh()
+    RunnerPresence.objects.filter(owner="recently-dead").update(
+        expires_at=timezone.now() - timedelta(minutes=5)
+    )
+
+    runner_leases("alive").refresh()
+
+    assert set(RunnerPresence.objects.values_list("owner", flat=True)) == {
+        "recently-dead",
+        "alive",
+    }
