@@ -2,9 +2,11 @@
 
 Every failure — a DRF validation error, a domain error from a command, an access refusal, an
 outage — is answered as `application/problem+json`:
-`{"type", "title", "status", "detail", "errors"?: {field: [message, ...]}}`.
+`{"type", "title", "status", "detail", "errors"?: {field: [message, ...]}}`. An outage (the
+database, the event store, a projection or the graph not answering) is a 503 with Retry-After.
 """
 
+import logging
 from http import HTTPStatus
 from typing import Any
 
@@ -19,9 +21,15 @@ from commands.errors import AlreadyExists, InvalidCommand, StaleVersion
 from commands.errors import NotFound as AggregateNotFound
 from events.store import EventStoreUnavailable
 from graph.connection import GraphUnavailable
+from interview_analyzer.outage import (
+    DATABASE_OUTAGES,
+    DATABASE_UNAVAILABLE,
+    PROBLEM,
+    RETRY_AFTER_SECONDS,
+)
 from projections.port import ProjectionUnavailable
 
-PROBLEM = "application/problem+json"
+log = logging.getLogger(__name__)
 
 # Domain and infrastructure errors, each as (status, title).
 DOMAIN: list[tuple[type[Exception], int, str]] = [
@@ -66,9 +74,14 @@ def problem(status_code: int, title: str, detail: str, **extra: Any) -> Response
 
 def handle_exception(error: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's EXCEPTION_HANDLER: every known error becomes a problem; others stay 500s."""
+    if isinstance(error, DATABASE_OUTAGES):
+        # The driver's message names hosts and ports: for the log, not for the client.
+        log.warning("database unavailable: %s", error)
+        unavailable = status.HTTP_503_SERVICE_UNAVAILABLE
+        return _retry_later(problem(unavailable, "Service unavailable", DATABASE_UNAVAILABLE))
     for kind, status_code, title in DOMAIN:
         if isinstance(error, kind):
-            return problem(status_code, title, str(error))
+            return _retry_later(problem(status_code, title, str(error)))
     if isinstance(error, Http404):
         error = exceptions.NotFound()
     response = exception_handler(error, context)
@@ -80,6 +93,13 @@ def handle_exception(error: Exception, context: dict[str, Any]) -> Response | No
     for header in ("WWW-Authenticate", "Retry-After", "Allow"):
         if header in response:
             answer[header] = response[header]
+    return answer
+
+
+def _retry_later(answer: Response) -> Response:
+    """A 503 says when to try again: an outage passes (the projection runner waits it out)."""
+    if answer.status_code == status.HTTP_503_SERVICE_UNAVAILABLE:
+        answer["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return answer
 
 

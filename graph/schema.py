@@ -8,7 +8,7 @@ them once per process and database, so the projection (and tests, and CI) need n
 from functools import cache
 
 from django.conf import settings
-from neo4j import Session
+from neo4j import ManagedTransaction, Session
 from neo4j.exceptions import ClientError
 from neomodel import StructuredNode
 
@@ -48,13 +48,19 @@ def create_schema(session: Session) -> list[str]:
     statements = schema_statements()
     for statement in statements:
         try:
-            session.run(statement).consume()
+            # A managed transaction: two processes creating the schema of a fresh Neo4j at
+            # once can deadlock (a TransientError), which the driver then retries.
+            session.execute_write(_run_statement, statement)
         except ClientError as e:
             # Another process created an equivalent one between our check and our create.
             if "AlreadyExists" not in (e.code or ""):
                 raise
     session.run("CALL db.awaitIndexes(300)").consume()
     return statements
+
+
+def _run_statement(tx: ManagedTransaction, statement: str) -> None:
+    tx.run(statement).consume()
 
 
 def ensure_schema() -> None:
@@ -66,4 +72,7 @@ def ensure_schema() -> None:
 def _ensure(url: str, database: str, driver: int) -> None:
     # Cached only when it succeeded: an exception is not cached, so an outage is retried.
     with graph_session() as session:
+        # Fails at once when Neo4j does not answer; the managed transactions of create_schema
+        # would retry that for max_transaction_retry_time, holding up the runner's other work.
+        session.run("RETURN 1").consume()
         create_schema(session)

@@ -44,6 +44,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The database not answering is a 503 page (or problem) with Retry-After, not a 500; it sits
+    # outside every middleware that may touch the database (sessions, auth, messages).
+    "interview_analyzer.outage.DatabaseOutageMiddleware",
     # A review page of 200 sentences is ~800 KB of HTML, ~60 KB gzipped. Django's GZip
     # middleware masks the length (BREACH mitigation), so CSRF tokens in pages stay safe.
     "django.middleware.gzip.GZipMiddleware",

@@ -3,15 +3,14 @@ visible, which takes the web server, the task worker and the projection runner t
 
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
+from tests.faults.servers import answers_ok, free_port, wait_for
 from tests.ingestion.conftest import REPO, manage_process  # noqa: F401 (a fixture, reused)
 from tests.ingestion.helpers import SAMPLE_FILES
 
@@ -31,28 +30,13 @@ print(project.id, Token.objects.create(user=User.objects.get(username="ines")).k
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_until(check, seconds: float, what: str):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if result := check():
-            return result
-        time.sleep(0.5)
-    pytest.fail(f"{what} within {seconds:.0f} s")
-
-
 @pytest.mark.django_db(transaction=True)  # the processes must see what the setup commits
 def test_the_procfile_serves_an_upload_from_request_to_analysed_read_model(
     manage_process,  # noqa: F811
 ):
     env, manage = manage_process
     project_id, token = manage("shell", "-c", SETUP, check=True).stdout.split()[-2:]
-    port = _free_port()
+    port = free_port()
     bin_dir = Path(sys.executable).parent
     product = subprocess.Popen(
         [str(bin_dir / "honcho"), "start", "-f", "Procfile"],
@@ -66,14 +50,11 @@ def test_the_procfile_serves_an_upload_from_request_to_analysed_read_model(
     base = f"http://127.0.0.1:{port}"
     api = httpx.Client(base_url=base, headers={"Authorization": f"Token {token}"}, timeout=10)
     try:
-
-        def live() -> bool:
-            try:
-                return httpx.get(f"{base}/health/live", timeout=2).status_code == 200
-            except httpx.TransportError:
-                return False
-
-        _wait_until(live, 60, "the web server did not answer /health/live")
+        wait_for(
+            lambda: answers_ok(f"{base}/health/live"),
+            60,
+            "the web server did not answer /health/live",
+        )
         sample = SAMPLE_FILES[1]
         accepted = api.post(
             "/api/v1/interviews/",
@@ -87,7 +68,7 @@ def test_the_procfile_serves_an_upload_from_request_to_analysed_read_model(
             interview = state["interview"]
             return state if interview and interview["status"] == "analyzed" else None
 
-        state = _wait_until(analysed, 90, "the upload was not analysed and projected")
+        state = wait_for(analysed, 90, "the upload was not analysed and projected")
         assert state["state"] == "done"
         assert state["uploaded_by"] == "ines"
         counters = state["interview"]
