@@ -97,7 +97,8 @@ class ProjectionRunner:
             lane = lane_of(blocking_key(event), self.lanes)
             if lane in mine and event.position > checkpoints[lane]:
                 by_lane[lane].append(event)
-        blocked = blocked_keys(self.projection.name)
+        with database_outage_guard("the parked events' database"):
+            blocked = blocked_keys(self.projection.name)
         for lane in sorted(by_lane):
             self._run_lane(lane, by_lane[lane], blocked)
         # Every lane has now handled everything up to the batch's last event.

@@ -15,9 +15,11 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import OperationalError
 
 from events.envelope import RecordedEvent
 from projections.lanes import blocking_key, lane_of
+from projections.port import ProjectionUnavailable
 from readmodel import models as rm
 from tests.projections.helpers import LANES, make_runner, replayed_digest, wait_until
 from tests.projections.workload import Workload, confirm
@@ -159,3 +161,19 @@ def closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@pytest.mark.django_db
+def test_a_connection_lost_while_reading_the_parked_events_is_an_outage(
+    store, workload, runner, monkeypatch
+):
+    """A regression: a dropped connection at that step escaped as a raw OperationalError and
+    ended runprojections (it waits out ProjectionUnavailable)."""
+
+    def connection_lost(projection: str) -> dict[str, int]:
+        raise OperationalError("terminating connection due to administrator command")
+
+    monkeypatch.setattr("projections.runner.blocked_keys", connection_lost)
+
+    with pytest.raises(ProjectionUnavailable, match="the parked events' database: terminating"):
+        runner.process_batch()

@@ -94,7 +94,7 @@ class Command(BaseCommand):
             ]
             for runner in runners:
                 if runner.leases is not None:
-                    runner.leases.refresh()  # refuses a layout other live runners do not use
+                    self._join(runner.leases)
         except (UnknownProjection, LeaseConflict) as e:
             raise CommandError(str(e)) from e
         if options["metrics_port"] is not None:
@@ -159,6 +159,16 @@ class Command(BaseCommand):
                     e,
                 )
 
+    @staticmethod
+    def _join(leases: LaneLeases) -> None:
+        """Take this runner's first leases now, so a lane count other live runners do not use
+        is refused before any work; a database that does not answer yet is waited out in the
+        loop instead (every batch starts by refreshing the leases)."""
+        try:
+            leases.refresh()
+        except DATABASE_OUTAGES as e:
+            log.warning("%s: the lane leases' database: %s; starting anyway", leases.projection, e)
+
     def _check_layouts(self, runners: list[ProjectionRunner], *, once: bool) -> None:
         """Refuse a lane count the checkpoints cannot be read with, before any work. A store
         that does not answer yet is no reason to die: that runner checks on its first turn."""
@@ -195,7 +205,9 @@ class Command(BaseCommand):
                         self.unchecked.discard(i)
                     read += runner.process_batch()
                     backoff[i] = interval
-                except (ProjectionUnavailable, EventStoreUnavailable) as e:
+                except (ProjectionUnavailable, EventStoreUnavailable, *DATABASE_OUTAGES) as e:
+                    # The database errors are a backstop: each projection turns its own into
+                    # ProjectionUnavailable, but a crash here would end the whole service.
                     if once:
                         raise CommandError(f"unavailable: {e}") from e
                     log.warning("%s: %s; retrying in %.1fs", runner.projection.name, e, backoff[i])
