@@ -18,6 +18,13 @@ else:
     # No default: a production deployment without a secret must not start.
     SECRET_KEY = env.str("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+# Behind a proxy that terminates TLS: the origins the browser UI is served from (CSRF checks
+# them), and SECURE_COOKIES=1 so the session and CSRF cookies travel over HTTPS only.
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
+# One cache for every web process (the API throttles count there), e.g. redis://host:6379/1 or
+# dbcache://cache_table (after `manage.py createcachetable`); each process's memory by default.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -9,10 +9,11 @@ import pytest
 from interview_analyzer.settings import BASE_DIR
 
 
-def start_django(**env: str) -> subprocess.CompletedProcess:
-    # A real process with only these variables (plus PATH), and no .env file.
+def run_django(code: str, **env: str) -> subprocess.CompletedProcess:
+    """`code` after django.setup() in a real process with only these variables (plus PATH),
+    and no .env file."""
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); print('started')"],
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
         cwd=BASE_DIR,
         env={
             "PATH": os.environ["PATH"],
@@ -25,6 +26,10 @@ def start_django(**env: str) -> subprocess.CompletedProcess:
         timeout=60,
         check=False,
     )
+
+
+def start_django(**env: str) -> subprocess.CompletedProcess:
+    return run_django("print('started')", **env)
 
 
 def test_it_refuses_to_start_without_a_secret_key_when_debug_is_off():
@@ -50,3 +55,32 @@ def test_it_refuses_an_event_store_setting_it_cannot_honour(env, message):
     result = start_django(DEBUG="1", **env)
     assert result.returncode != 0
     assert message in result.stderr
+
+
+def settings_seen(names: str, **env: str) -> str:
+    """What a process started with `env` prints for `names` (a Python expression)."""
+    code = f"from django.conf import settings as s; print({names})"
+    result = run_django(code, DEBUG="1", **env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_deployment_settings_come_from_the_environment():
+    names = (
+        "s.CACHES['default']['BACKEND'], s.CSRF_TRUSTED_ORIGINS, s.SESSION_COOKIE_SECURE,"
+        " s.CSRF_COOKIE_SECURE, 'redis' in s.Q_CLUSTER, 'orm' in s.Q_CLUSTER"
+    )
+    defaults = settings_seen(names)
+    deployed = settings_seen(
+        names,
+        CACHE_URL="dbcache://cache_table",
+        CSRF_TRUSTED_ORIGINS="https://ia.example.org",
+        SECURE_COOKIES="1",
+        Q_REDIS_URL="redis://127.0.0.1:6379/0",
+    )
+
+    assert defaults == ("django.core.cache.backends.locmem.LocMemCache [] False False False True")
+    assert deployed == (
+        "django.core.cache.backends.db.DatabaseCache ['https://ia.example.org'] True True True"
+        " False"
+    )
