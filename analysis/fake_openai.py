@@ -161,6 +161,12 @@ class FakeOpenAIServer:
             return list(self._requests)
 
     @property
+    def in_flight(self) -> int:
+        """Requests received and not answered yet (a request is recorded after the latency)."""
+        with self._lock:
+            return self._in_flight
+
+    @property
     def authorizations(self) -> list[str | None]:
         """The Authorization header of each request, in arrival order."""
         with self._lock:

@@ -67,6 +67,9 @@ def test_a_killed_worker_s_task_is_retried_and_completes_the_interview_exactly_o
         )
         assert first.running, f"the worker ended before the kill:\n{first.output()}"
         assert first.kill() == -signal.SIGKILL  # the cluster, its pusher, monitor and workers
+        # The fake records a request once its latency has passed: let the killed worker's last
+        # ones land before counting (they raced the count in CI, one request too many after).
+        wait_for(lambda: fake.in_flight == 0, 10, "the killed worker's requests did not end")
         requests_before = len(fake.requests)
 
         half = events_in(manage)
