@@ -30,6 +30,7 @@ from interview_analyzer.outage import (
 from projections.port import ProjectionUnavailable
 
 log = logging.getLogger(__name__)
+EVENT_STORE_UNAVAILABLE = "The event store is unavailable; try again shortly."
 
 # Domain and infrastructure errors, each as (status, title).
 DOMAIN: list[tuple[type[Exception], int, str]] = [
@@ -39,7 +40,6 @@ DOMAIN: list[tuple[type[Exception], int, str]] = [
     (StaleVersion, status.HTTP_412_PRECONDITION_FAILED, "Precondition failed"),
     (AlreadyExists, status.HTTP_409_CONFLICT, "Conflict"),
     (InvalidCommand, status.HTTP_400_BAD_REQUEST, "Invalid request"),
-    (EventStoreUnavailable, status.HTTP_503_SERVICE_UNAVAILABLE, "Service unavailable"),
     (ProjectionUnavailable, status.HTTP_503_SERVICE_UNAVAILABLE, "Service unavailable"),
     (GraphUnavailable, status.HTTP_503_SERVICE_UNAVAILABLE, "Service unavailable"),
 ]
@@ -79,6 +79,11 @@ def handle_exception(error: Exception, context: dict[str, Any]) -> Response | No
         log.warning("database unavailable: %s", error)
         unavailable = status.HTTP_503_SERVICE_UNAVAILABLE
         return _retry_later(problem(unavailable, "Service unavailable", DATABASE_UNAVAILABLE))
+    if isinstance(error, EventStoreUnavailable):
+        # As above: the backend's message (a host, a port) goes to the log.
+        log.warning("event store unavailable: %s", error)
+        unavailable = status.HTTP_503_SERVICE_UNAVAILABLE
+        return _retry_later(problem(unavailable, "Service unavailable", EVENT_STORE_UNAVAILABLE))
     for kind, status_code, title in DOMAIN:
         if isinstance(error, kind):
             return _retry_later(problem(status_code, title, str(error)))

@@ -1,3 +1,5 @@
+import socket
+
 import pytest
 
 from commands.aggregates import sentence_id
@@ -137,3 +139,23 @@ def test_a_viewer_gets_403_and_an_outsider_404(ingested, target):
     body = {"note": "x"}
     assert post(ingested["viewer"], target, "confirm", body, target["etag"]).status_code == 403
     assert post(ingested["outsider"], target, "confirm", body, target["etag"]).status_code == 404
+
+
+def test_an_unreachable_event_store_is_a_503_that_names_no_host(ingested, target, settings):
+    """A regression: the 503's detail was the driver's message, naming the store's address."""
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    get_event_store.cache_clear()
+    settings.EVENT_STORE = "esdb"
+    settings.ESDB_URL = f"esdb://127.0.0.1:{port}?Tls=false"
+    try:
+        response = post(ingested["reviewer"], target, "confirm", {}, target["etag"])
+    finally:
+        get_event_store.cache_clear()
+
+    assert response.status_code == 503
+    assert response["Content-Type"] == "application/problem+json"
+    assert response["Retry-After"] == "5"
+    assert response.json()["detail"] == "The event store is unavailable; try again shortly."
+    assert str(port) not in response.content.decode()

@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.errors import EVENT_STORE_UNAVAILABLE
 from events.store import EventStoreUnavailable
 from interview_analyzer.outage import DATABASE_UNAVAILABLE, PROBLEM, RETRY_AFTER_SECONDS
 
@@ -106,7 +107,7 @@ def test_the_api_answers_a_database_outage_itself_as_a_problem():
 def test_every_503_of_the_api_says_when_to_try_again():
     response = get("/api/v1/drf/store/")
     assert_unavailable(response)
-    assert response.json()["detail"] == "down"
+    assert response.json()["detail"] == EVENT_STORE_UNAVAILABLE  # not the backend's "down"
 
 
 @override_settings(MIDDLEWARE=[*settings.MIDDLEWARE, DROPPING])
