@@ -8,7 +8,7 @@ per lane batch; parked events in the Django database beside the relational proje
 - `per_event=True` commits every event on its own, with its own statements and checkpoint move:
   the naive projector, kept as the benchmark's baseline (bench/graph.py). The events before a
   failing one are then kept, which the version guards make harmless.
-- Parking: the ParkedEvent row is written first (get_or_create: idempotent), then the
+- Parking: the ParkedEvent row is written first (record_parked: idempotent), then the
   interview is marked blocked and the checkpoint moved in one Neo4j transaction. A crash in
   between re-parks the same event on restart, a no-op.
 - Neo4j (or the Django database) not answering is ProjectionUnavailable: wait, never park.
@@ -20,7 +20,6 @@ from datetime import datetime
 from typing import TypeVar
 
 from django.db import transaction
-from django.utils import timezone
 from neo4j import ManagedTransaction, Session
 from neo4j.exceptions import Neo4jError, TransientError
 
@@ -32,6 +31,7 @@ from graph.projector import GraphBatch, ids_of
 from graph.schema import ensure_schema
 from projections.models import ParkedEvent
 from projections.outages import database_outage_guard
+from projections.parking import has_parked, mark_resolved, record_parked
 from projections.port import ApplyFailed, Projection, ProjectionUnavailable
 from projections.runner import format_traceback
 
@@ -113,20 +113,15 @@ class GraphProjection(Projection):
         behind: int | None,
     ) -> int:
         with _database_outage_guard(), transaction.atomic():
-            parked, _ = ParkedEvent.objects.get_or_create(
-                projection=self.name,
-                position=event.position,
-                defaults={
-                    "lane": lane,
-                    "event_id": event.event_id,
-                    "event_type": event.event_type,
-                    "stream": event.stream,
-                    "blocking_key": key,
-                    "behind_id": behind,
-                    "error": error,
-                    "traceback": traceback,
-                    "attempts": attempts,
-                },
+            parked = record_parked(
+                self.name,
+                lane,
+                event,
+                key=key,
+                error=error,
+                traceback=traceback,
+                attempts=attempts,
+                behind=behind,
             )
 
         def work(tx: ManagedTransaction) -> None:
@@ -142,9 +137,7 @@ class GraphProjection(Projection):
         # in between leaves it parked, and retrying it then only marks it resolved.
         self._apply([event], None)
         with _database_outage_guard(), transaction.atomic():
-            parked = ParkedEvent.objects.select_for_update().get(id=parked_id)
-            parked.state, parked.resolved_at = ParkedEvent.State.RESOLVED, timezone.now()
-            parked.save(update_fields=["state", "resolved_at"])
+            parked = mark_resolved(parked_id)
         self.refresh_blocked(parked.blocking_key)
 
     def refresh_blocked(self, key: str) -> None:
@@ -158,9 +151,7 @@ class GraphProjection(Projection):
             # so the mark ends true either way.
             tx.run(cypher.LOCK_INTERVIEW, id=interview_id).consume()
             with _database_outage_guard():
-                waiting = ParkedEvent.objects.filter(
-                    projection=self.name, state=ParkedEvent.State.PARKED, blocking_key=key
-                ).exists()
+                waiting = has_parked(self.name, key)
             tx.run(cypher.SET_BLOCKED, id=interview_id, blocked=waiting).consume()
 
         self._run(work)

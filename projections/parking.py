@@ -29,6 +29,52 @@ def blocked_keys(projection: str) -> dict[str, int]:
     return {row["blocking_key"]: row["first"] for row in rows}
 
 
+def record_parked(
+    projection: str,
+    lane: int,
+    event: RecordedEvent,
+    *,
+    key: str,
+    error: str,
+    traceback: str,
+    attempts: int,
+    behind: int | None,
+) -> ParkedEvent:
+    """The ParkedEvent row of `event` in `projection`, created unless it exists (parking the
+    same event twice is a no-op: the port's contract). Every projection parks in this table."""
+    parked, _ = ParkedEvent.objects.get_or_create(
+        projection=projection,
+        position=event.position,
+        defaults={
+            "lane": lane,
+            "event_id": event.event_id,
+            "event_type": event.event_type,
+            "stream": event.stream,
+            "blocking_key": key,
+            "behind_id": behind,
+            "error": error,
+            "traceback": traceback,
+            "attempts": attempts,
+        },
+    )
+    return parked
+
+
+def mark_resolved(parked_id: int) -> ParkedEvent:
+    """Mark a parked event applied by a retry (its row locked for the caller's transaction)."""
+    parked = ParkedEvent.objects.select_for_update().get(id=parked_id)
+    parked.state, parked.resolved_at = ParkedEvent.State.RESOLVED, timezone.now()
+    parked.save(update_fields=["state", "resolved_at"])
+    return parked
+
+
+def has_parked(projection: str, key: str) -> bool:
+    """Whether any event of this interview (or project) is still parked in `projection`."""
+    return ParkedEvent.objects.filter(
+        projection=projection, state=PARKED, blocking_key=key
+    ).exists()
+
+
 def parked_queue(projection: str, key: str) -> list[ParkedEvent]:
     """The parked events of one interview (or project), in the order they must be applied."""
     return list(

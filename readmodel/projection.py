@@ -8,11 +8,11 @@ from datetime import datetime
 from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest, Now
-from django.utils import timezone
 
 from events.envelope import RecordedEvent
 from projections.models import LaneCheckpoint, ParkedEvent
 from projections.outages import DATABASE_OUTAGES, database_outage_guard
+from projections.parking import has_parked, mark_resolved, record_parked
 from projections.port import ApplyFailed, Projection
 from projections.runner import format_traceback
 from readmodel import models as rm
@@ -71,20 +71,15 @@ class RelationalProjection(Projection):
         behind: int | None,
     ) -> int:
         with _outage_guard(), transaction.atomic():
-            parked, _ = ParkedEvent.objects.get_or_create(
-                projection=self.name,
-                position=event.position,
-                defaults={
-                    "lane": lane,
-                    "event_id": event.event_id,
-                    "event_type": event.event_type,
-                    "stream": event.stream,
-                    "blocking_key": key,
-                    "behind_id": behind,
-                    "error": error,
-                    "traceback": traceback,
-                    "attempts": attempts,
-                },
+            parked = record_parked(
+                self.name,
+                lane,
+                event,
+                key=key,
+                error=error,
+                traceback=traceback,
+                attempts=attempts,
+                behind=behind,
             )
             _set_blocked(key, True)
             self._move(lane, event.position)
@@ -101,9 +96,7 @@ class RelationalProjection(Projection):
             except Exception as e:
                 raise ApplyFailed(0, e, format_traceback(e)) from e
             recount(rows.interviews_touched)
-            parked = ParkedEvent.objects.select_for_update().get(id=parked_id)
-            parked.state, parked.resolved_at = ParkedEvent.State.RESOLVED, timezone.now()
-            parked.save(update_fields=["state", "resolved_at"])
+            parked = mark_resolved(parked_id)
             # Also re-marks the rows this retry created while others still wait.
             self._refresh_blocked(parked.blocking_key)
 
@@ -117,10 +110,7 @@ class RelationalProjection(Projection):
             self._move_all(range(lanes), position)
 
     def _refresh_blocked(self, key: str) -> None:
-        waiting = ParkedEvent.objects.filter(
-            projection=self.name, state=ParkedEvent.State.PARKED, blocking_key=key
-        )
-        _set_blocked(key, waiting.exists())
+        _set_blocked(key, has_parked(self.name, key))
 
     def advance_lanes(self, lanes: Sequence[int], position: int) -> None:
         with _outage_guard(), transaction.atomic():
