@@ -106,6 +106,12 @@ if EVENT_STORE not in {"sql", "esdb"}:
     raise environ.ImproperlyConfigured(f"EVENT_STORE must be 'sql' or 'esdb', not {EVENT_STORE!r}")
 if EVENT_STORE == "esdb" and not ESDB_URL:
     raise environ.ImproperlyConfigured("EVENT_STORE=esdb needs ESDB_URL")
+# Seconds every EventStoreDB call may take (a gRPC deadline) before it counts as unavailable.
+ESDB_TIMEOUT = env.float("ESDB_TIMEOUT", default=10.0)
+if not 0 < ESDB_TIMEOUT <= 600:
+    raise environ.ImproperlyConfigured(
+        f"ESDB_TIMEOUT must be more than 0 and at most 600 seconds, not {ESDB_TIMEOUT}"
+    )
 
 # --- Ingestion and analysis (SPEC 4, SPEC 8) ---------------------------------------------------
 # The analyzer backend: "heuristic" (offline rules, the default) or "openai" (any
