@@ -44,6 +44,7 @@ from tests.events.fake_esdb import (
     unavailable,
 )
 from tests.factories import project_created, project_renamed, project_stream
+from tests.interview_analyzer.test_settings import settings_seen, start_django
 
 ESDB_URL = os.environ.get("ESDB_URL", "")
 
@@ -489,3 +490,24 @@ def test_a_non_canonical_stream_name_is_refused_by_every_entry_of_the_store(on_f
         with pytest.raises(ValueError, match="canonical"):
             on_fake.read_event(stream, uuid.uuid4())
     assert not [e for e in fake.log if e.stream_name.startswith("Project-")]
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"ESDB_URL": f"{FAKE_URL}&tlsVerifyCert=false"}, "tlsVerifyCert=false, which esdbclient"),
+        ({"ESDB_URL": f"{FAKE_URL}&tlsCaFile=/nowhere/ca.crt"}, "tlsCaFile /nowhere/ca.crt cannot"),
+        ({"ESDB_URL": FAKE_URL, "ESDB_TIMEOUT": "0"}, "ESDB_TIMEOUT must be more than 0"),
+        ({"ESDB_URL": FAKE_URL, "ESDB_TIMEOUT": "601"}, "at most 600 seconds"),
+    ],
+    ids=["tls_verify_cert", "tls_ca_file", "zero_timeout", "long_timeout"],
+)
+def test_a_process_refuses_to_start_with_eventstoredb_settings_it_cannot_honour(env, message):
+    result = start_django(DEBUG="1", EVENT_STORE="esdb", **env)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_a_process_starts_with_a_working_eventstoredb_setting():
+    seen = settings_seen("s.ESDB_TIMEOUT", EVENT_STORE="esdb", ESDB_URL=FAKE_URL, ESDB_TIMEOUT="3")
+    assert seen == "3.0"
