@@ -1,5 +1,6 @@
 """The event envelope: what callers append (NewEvent) and what the store returns (RecordedEvent)."""
 
+import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -8,6 +9,11 @@ from enum import StrEnum
 from typing import Any
 
 AGGREGATE_TYPES = ("Project", "Interview", "Sentence")
+# The one spelling of a UUID in a stream name: str(uuid.UUID), lower-case with hyphens. uuid.UUID
+# also parses upper case, braces, "urn:uuid:" and no hyphens, but those would name other
+# streams (EventStoreDB compares names as strings, and its server-side filter is this regex).
+UUID_PATTERN = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+_CANONICAL_UUID = re.compile(UUID_PATTERN)
 
 
 class ActorType(StrEnum):
@@ -56,14 +62,17 @@ def stream_name(aggregate_type: str, aggregate_id: uuid.UUID) -> str:
 
 
 def parse_stream(stream: str) -> tuple[str, uuid.UUID]:
-    """Split `Sentence-<uuid>` into ("Sentence", UUID). Raises ValueError for other shapes."""
+    """Split `Sentence-<uuid>` into ("Sentence", UUID). Raises ValueError for other shapes,
+    including a UUID not spelt canonically (see UUID_PATTERN)."""
     category, sep, raw_id = stream.partition("-")
     if not sep or category not in AGGREGATE_TYPES:
         raise ValueError(f"stream {stream!r} is not <{'|'.join(AGGREGATE_TYPES)}>-<uuid>")
-    try:
-        return category, uuid.UUID(raw_id)
-    except ValueError:
-        raise ValueError(f"stream {stream!r} does not end in a UUID") from None
+    if not _CANONICAL_UUID.fullmatch(raw_id):
+        raise ValueError(
+            f"stream {stream!r} does not end in a UUID in canonical form (lower-case hex with"
+            " hyphens, e.g. 3f2b8c1e-0d4a-4e6b-9c2f-7a1d5e8b9c0d)"
+        )
+    return category, uuid.UUID(raw_id)
 
 
 @dataclass(frozen=True)

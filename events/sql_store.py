@@ -2,6 +2,7 @@
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from uuid import UUID
 
 from django.db import IntegrityError, InterfaceError, OperationalError, connections, transaction
 from django.utils import timezone
@@ -125,6 +126,15 @@ class SqlEventStore(EventStore):
         )
         with _unavailable_on_driver_errors():
             return [_to_recorded(r) for r in (rows[:limit] if limit is not None else rows)]
+
+    def _read_event(self, stream: str, event_id: UUID) -> RecordedEvent | None:
+        with _unavailable_on_driver_errors():
+            row = (
+                StoredEvent.objects.using(self.using)
+                .filter(stream=stream, event_id=event_id)
+                .first()
+            )
+        return None if row is None else _to_recorded(row)
 
     def _read_all(self, after: int, filter: EventFilter, limit: int | None) -> list[RecordedEvent]:
         rows = StoredEvent.objects.using(self.using).filter(position__gt=after)

@@ -17,6 +17,16 @@ Contract (checked by tests/events/contract.py against every backend):
 - Every recorded event has a global `position`, strictly increasing in commit order. A reader of
   `read_all(after=p)` never misses an event that commits later with a position <= what it has
   already seen (no "late commit" gaps).
+- Positions are not event counts and need not be dense: EventStoreDB's are commit positions
+  (offsets in its log). `after` must be 0 or a position the store returned; `p - 1` or `p + 1`
+  is no position at all there (the server refuses it), and `head - checkpoint` is a distance
+  in the log, not a number of events.
+- `read_event(stream, event_id)` is the recorded event `event_id` of `stream`, or None if that
+  stream holds no such event: how to fetch one known event without position arithmetic.
+- Stream names are `<aggregate type>-<uuid>` with the UUID in canonical form
+  (events.envelope.parse_stream); any other name is refused with ValueError.
+- A store that cannot be reached (or does not answer in time) raises `EventStoreUnavailable`;
+  any other failure of the backend is an `EventStoreError`, never the driver's own exception.
 - Reads return events upcast to the current schema version of their type.
 """
 
@@ -25,6 +35,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from enum import Enum
+from uuid import UUID
 
 from events import catalogue
 from events.envelope import NewEvent, RecordedEvent, parse_stream
@@ -134,7 +145,14 @@ class EventStore(abc.ABC):
         self, stream: str, *, from_version: int = 0, limit: int | None = None
     ) -> list[RecordedEvent]:
         """Events of `stream` with version >= from_version, in version order ([] if none)."""
+        parse_stream(stream)
         return [self._upcast(e) for e in self._read_stream(stream, from_version, limit)]
+
+    def read_event(self, stream: str, event_id: UUID) -> RecordedEvent | None:
+        """Event `event_id` of `stream`, upcast; None if the stream holds no such event."""
+        parse_stream(stream)
+        found = self._read_event(stream, event_id)
+        return None if found is None else self._upcast(found)
 
     def read_all(
         self, *, after: int = 0, filter: EventFilter | None = None, limit: int | None = None
@@ -197,6 +215,9 @@ class EventStore(abc.ABC):
     def _read_stream(
         self, stream: str, from_version: int, limit: int | None
     ) -> list[RecordedEvent]: ...
+
+    @abc.abstractmethod
+    def _read_event(self, stream: str, event_id: UUID) -> RecordedEvent | None: ...
 
     @abc.abstractmethod
     def _read_all(

@@ -12,7 +12,7 @@ def get_event_store() -> EventStore:
     if settings.EVENT_STORE == "esdb":
         from events.esdb_store import EsdbEventStore
 
-        return EsdbEventStore(settings.ESDB_URL)
+        return EsdbEventStore(settings.ESDB_URL, timeout=settings.ESDB_TIMEOUT)
     from events.sql_store import SqlEventStore
 
     return SqlEventStore()

@@ -106,6 +106,21 @@ if EVENT_STORE not in {"sql", "esdb"}:
     raise environ.ImproperlyConfigured(f"EVENT_STORE must be 'sql' or 'esdb', not {EVENT_STORE!r}")
 if EVENT_STORE == "esdb" and not ESDB_URL:
     raise environ.ImproperlyConfigured("EVENT_STORE=esdb needs ESDB_URL")
+if EVENT_STORE == "esdb":
+    # At startup rather than at the first request: options esdbclient would ignore
+    # (tlsVerifyCert=false) and an unreadable tlsCaFile (docs/operations.md, EventStoreDB).
+    from events.esdb_store import check_url  # no Django in it: safe to import from settings
+
+    try:
+        check_url(ESDB_URL)
+    except ValueError as e:
+        raise environ.ImproperlyConfigured(str(e)) from None
+# Seconds every EventStoreDB call may take (a gRPC deadline) before it counts as unavailable.
+ESDB_TIMEOUT = env.float("ESDB_TIMEOUT", default=10.0)
+if not 0 < ESDB_TIMEOUT <= 600:
+    raise environ.ImproperlyConfigured(
+        f"ESDB_TIMEOUT must be more than 0 and at most 600 seconds, not {ESDB_TIMEOUT}"
+    )
 
 # --- Ingestion and analysis (SPEC 4, SPEC 8) ---------------------------------------------------
 # The analyzer backend: "heuristic" (offline rules, the default) or "openai" (any

@@ -97,8 +97,16 @@ def _families(seen: Observation) -> dict[str, GaugeMetricFamily]:
         "store_up": _gauge("interview_analyzer_event_store_up", "1 when the event store answers"),
         "head": _gauge("event_store_head_position", "Position of the last recorded event"),
         "position": _gauge("projection_checkpoint_position", "Lane checkpoint", LANE),
-        "lag": _gauge("projection_lag_events", "Head position minus lane checkpoint", LANE),
-        "lag_max": _gauge("projection_lag_events_max", "Largest lane lag", PROJECTION),
+        # Named before positions were known to be sparse; kept so that alert rules keep working.
+        "lag": _gauge(
+            "projection_lag_events",
+            "Log distance from the lane checkpoint to the head (head position minus checkpoint;"
+            " not a count of events on EventStoreDB)",
+            LANE,
+        ),
+        "lag_max": _gauge(
+            "projection_lag_events_max", "Largest lane log distance to the head", PROJECTION
+        ),
         "lag_seconds": _gauge(
             "projection_lag_seconds", "Age of the oldest event not yet applied", PROJECTION
         ),

@@ -102,7 +102,7 @@ def retry(projection: Projection, store: EventStore, key: str) -> RetryOutcome:
         raise ParkedError(f"nothing of {key} is parked in the {projection.name} projection")
     applied = 0
     for index, parked in enumerate(queue):
-        event = _event_at(store, parked.position)
+        event = parked_event(store, parked)
         try:
             projection.apply_parked(event, parked.id)
         except ApplyFailed as failure:
@@ -153,8 +153,23 @@ def _get(parked_id: int, projection: Projection) -> ParkedEvent:
     return parked
 
 
-def _event_at(store: EventStore, position: int) -> RecordedEvent:
-    found = store.read_all(after=position - 1, limit=1)
-    if not found or found[0].position != position:
-        raise ParkedError(f"the event store has no event at position {position}")
-    return found[0]
+def parked_event(store: EventStore, parked: ParkedEvent) -> RecordedEvent:
+    """The recorded event a ParkedEvent row stands for, fetched by its stream and id.
+
+    Never by `read_all(after=position - 1)`: positions are not dense (EventStoreDB's are commit
+    positions, and the server refuses to start a read at one that is not an event's).
+    """
+    event = store.read_event(parked.stream, parked.event_id)
+    if event is None:
+        raise ParkedError(
+            f"the event store has no event {parked.event_id} in {parked.stream}"
+            f" (parked event {parked.id})"
+        )
+    if event.position != parked.position:
+        # Same id, another place in the log: the store is not the one the event was parked
+        # from (restored or rebuilt), and the projection's checkpoints do not fit it either.
+        raise ParkedError(
+            f"event {parked.event_id} is at position {event.position} in the event store, but"
+            f" was parked at {parked.position}: replay the {parked.projection} projection"
+        )
+    return event

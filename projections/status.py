@@ -5,9 +5,10 @@ store's head), never from a runner's memory: the web process, a metrics scrape a
 shell all see the same answer, whether or not a runner is alive — which is the point, since a
 dead runner is what these numbers must reveal.
 
-Positions are the store's global positions, so "lag in events" is head - checkpoint: a count of
-events on the SQL store (give or take sequence gaps), a distance in commit-log bytes on
-EventStoreDB. Both are 0 exactly when the lane is caught up.
+Positions are the store's global positions, so `lag_events` (a name kept for the metrics and
+their alert rules) is head - checkpoint: a log distance, not a count of events. It counts events
+on the SQL store only give or take sequence gaps, and is a distance in commit-log bytes on
+EventStoreDB. It is 0 exactly when the lane is caught up; `lag_seconds` is the lag to alert on.
 """
 
 from datetime import datetime

@@ -187,6 +187,16 @@ class EventStoreContract:
         assert [e.version for e in store.read_stream(stream, from_version=1, limit=2)] == [1, 2]
         assert store.read_stream(project_stream()) == []
 
+    def test_one_event_is_read_by_its_stream_and_id(self, store: EventStore):
+        stream, other = project_stream(), project_stream()
+        created, renamed = project_created(), project_renamed("Demo", "Next")
+        store.append(stream, [created, renamed], NO_STREAM)
+        store.append(other, [project_created()], NO_STREAM)
+        assert store.read_event(stream, renamed.event_id) == store.read_stream(stream)[1]
+        assert store.read_event(stream, uuid.uuid4()) is None
+        assert store.read_event(other, renamed.event_id) is None  # ids are looked up per stream
+        assert store.read_event(project_stream(), created.event_id) is None  # no such stream
+
     def test_read_all_keeps_global_append_order_across_streams(self, store: EventStore):
         start = store.head_position()
         a, b = project_stream(), sentence_stream()

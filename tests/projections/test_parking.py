@@ -12,6 +12,7 @@ import json
 import uuid
 from dataclasses import dataclass
 from io import StringIO
+from itertools import pairwise
 
 import pytest
 from django.core.management import call_command
@@ -20,13 +21,15 @@ from django.utils import timezone
 
 from commands.aggregates.sentence import sentence_id
 from events.envelope import RecordedEvent
+from events.esdb_store import EsdbEventStore
 from events.store import EventStore
 from projections.lanes import lane_of
 from projections.models import ParkedEvent
-from projections.parking import retry
+from projections.parking import ParkedError, retry
 from projections.runner import ProjectionRunner
 from readmodel import models as rm
 from readmodel.projection import RelationalProjection
+from tests.events.fake_esdb import FakeEsdbClient
 from tests.ingestion.helpers import events_of
 from tests.projections.helpers import LANES, make_runner, replayed_digest
 from tests.projections.workload import Workload, append_orphan_edit, confirm
@@ -345,3 +348,46 @@ class TestDiscard:
 
         with pytest.raises(CommandError, match="is discarded already"):
             parked("discard", str(head.id))
+
+
+class TestRetryOnEventStoreDB:
+    """The same retry on the EventStoreDB adapter (a fake server at esdbclient's boundary):
+    commit positions are sparse, and the server refuses to start a read at any other."""
+
+    @pytest.fixture
+    def store(self) -> EventStore:
+        return EsdbEventStore("esdb://esdb.internal:2113?Tls=false", client=FakeEsdbClient())
+
+    def test_retry_after_the_fix_fetches_each_parked_event_and_applies_all(self, poisoned):
+        positions = [e.position for e in poisoned.store.read_all()]
+        assert all(b - a > 1 for a, b in pairwise(positions))
+        waiting = 1 + len(poisoned.followers())
+        poisoned.fix()
+
+        outcome = retry(poisoned.runner.projection, poisoned.store, poisoned.key)
+
+        assert (outcome.applied, outcome.remaining) == (waiting, 0)
+        assert set(ParkedEvent.objects.values_list("state", flat=True)) == {"resolved"}
+        assert poisoned.runner.projection.digest() == replayed_digest(poisoned.store)
+
+    def test_a_parked_event_the_store_does_not_hold_is_named(self, poisoned):
+        head = poisoned.head()
+        head.event_id = uuid.uuid4()
+        head.save(update_fields=["event_id"])
+        poisoned.fix()
+
+        with pytest.raises(ParkedError, match=f"no event {head.event_id} in {head.stream}"):
+            retry(poisoned.runner.projection, poisoned.store, poisoned.key)
+
+        assert not ParkedEvent.objects.filter(state="resolved").exists()
+
+    def test_a_parked_event_found_elsewhere_in_the_log_is_refused(self, poisoned):
+        head = poisoned.head()
+        head.position += 1  # on ESDB, no event's position: the store is not the one it came from
+        head.save(update_fields=["position"])
+        poisoned.fix()
+
+        with pytest.raises(ParkedError, match=f"was parked at {head.position}: replay"):
+            retry(poisoned.runner.projection, poisoned.store, poisoned.key)
+
+        assert not ParkedEvent.objects.filter(state="resolved").exists()

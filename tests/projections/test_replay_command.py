@@ -2,13 +2,18 @@
 
 import io
 import signal
+from typing import Any, ClassVar
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from tqdm import tqdm
 
+from events.esdb_store import EsdbEventStore
 from projections.leases import LaneLeases
+from tests.events.fake_esdb import FakeEsdbClient
 from tests.projections.helpers import wait_until
+from tests.projections.workload import build_workload
 
 SIZES = {"projects": 2, "interviews": 3, "sentences": 20, "human_commands": 300}
 
@@ -72,3 +77,55 @@ def test_an_interrupted_replay_run_again_gives_the_same_read_model(shared_db):
 
     assert shared_db.digest() != live  # the kill left a half-built read model
     assert shared_db.replay() == live
+
+
+class RecordedBar(tqdm):
+    """tqdm as replay uses it, but always on (off a terminal replay hides it); records its end."""
+
+    ended: ClassVar[list[tuple[float, float]]] = []
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **{**kwargs, "disable": False, "file": io.StringIO()})
+
+    def close(self) -> None:
+        if not getattr(self, "_ended", False):
+            self._ended = True
+            RecordedBar.ended.append((self.total, self.n))
+        super().close()
+
+
+@pytest.fixture
+def on_eventstoredb(monkeypatch) -> EsdbEventStore:
+    """replay on the EventStoreDB adapter over a fake server: sparse commit positions."""
+    store = EsdbEventStore("esdb://esdb.internal:2113?Tls=false", client=FakeEsdbClient())
+    monkeypatch.setattr("projections.management.commands.replay.get_event_store", lambda: store)
+    return store
+
+
+@pytest.mark.django_db
+def test_on_eventstoredb_the_question_names_the_head_position_not_a_count_of_events(
+    on_eventstoredb, monkeypatch
+):
+    workload = build_workload(on_eventstoredb, seed=1)
+    head = on_eventstoredb.head_position()
+    assert head > 2 * workload.events  # commit positions: far more than the events
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+
+    with pytest.raises(CommandError) as refused:
+        replay("relational")
+
+    assert f"rebuild it from the event log (head at position {head})?" in str(refused.value)
+    assert f"{head} events" not in str(refused.value)
+
+
+@pytest.mark.django_db
+def test_on_eventstoredb_the_progress_bar_runs_to_the_head_position(on_eventstoredb, monkeypatch):
+    workload = build_workload(on_eventstoredb, seed=1)
+    head = on_eventstoredb.head_position()
+    RecordedBar.ended.clear()
+    monkeypatch.setattr("projections.management.commands.replay.tqdm", RecordedBar)
+
+    out = replay("relational", "--yes", "--batch-size", "30")
+
+    assert out.strip() == f"replayed relational: {workload.events} events applied, 0 parked"
+    assert RecordedBar.ended == [(head, head)]  # full, and not past its end

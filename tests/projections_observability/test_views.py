@@ -145,7 +145,7 @@ class TestReady:
         settings.EVENT_STORE = "esdb"
         settings.ESDB_URL = "esdb://admin:hunter2@127.0.0.1:9?Tls=false"
 
-        def refuse(self, url: str) -> None:
+        def refuse(self, url: str, **options: object) -> None:
             raise ValueError(f"cannot use {url}")
 
         monkeypatch.setattr("events.esdb_store.EsdbEventStore.__init__", refuse)

@@ -1,7 +1,8 @@
 """`manage.py replay [NAME] [--yes]`: rebuild a projection from the first event.
 
 The read model, its checkpoints and its parked events are deleted in one transaction, then the
-log is applied again with a progress bar. Interrupted, it is simply run again: it starts over.
+log is applied again with a progress bar that measures log distance (positions up to the head
+seen at the start), not a number of events. Interrupted, it is simply run again: it starts over.
 Stop `runprojections` for that projection first: while one is live (its presence row has not
 expired) the replay refuses, unless --while-running says to go on beside it (harmless — rows keep
 versions — but the progress bar then tells only part of the story).
@@ -50,16 +51,22 @@ class Command(BaseCommand):
                 f" ({', '.join(running)}): stop them first, or pass --while-running"
             )
         if not options["yes"]:
-            self._confirm(f"Delete the {name} read model and rebuild it from {head} events?")
+            self._confirm(
+                f"Delete the {name} read model and rebuild it from the event log"
+                f" (head at position {head})?"
+            )
         projection = get_projection(name)
         runner = ProjectionRunner(
             projection, store, settings.PROJECTION_LANES, batch_size=options["batch_size"]
         )
         try:
             projection.reset()
-            with tqdm(total=head, unit="event", desc=f"replay {name}", disable=None) as bar:
-                while read := runner.process_batch():
-                    bar.update(read)
+            # Progress is log distance, not events: positions need not be dense (EventStoreDB's
+            # are commit positions), so the bar runs from 0 to the head position.
+            with tqdm(total=head, unit="pos", desc=f"replay {name}", disable=None) as bar:
+                while runner.process_batch():
+                    reached = min(projection.checkpoints(settings.PROJECTION_LANES).values())
+                    bar.update(max(0, min(reached, head) - bar.n))
         except (ProjectionUnavailable, EventStoreUnavailable) as e:
             raise CommandError(f"replay stopped, run it again: {e}") from e
         self.stdout.write(
