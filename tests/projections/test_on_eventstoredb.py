@@ -20,7 +20,9 @@ from tests.projections.test_runprojections_command import (  # noqa: F401 (an au
 )
 from tests.projections.workload import build_workload
 
-pytestmark = pytest.mark.django_db
+# transaction=True: runprojections closes connections between turns, as it must in production;
+# inside a test transaction on PostgreSQL that close would end the test's transaction.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 TIMEOUT = 0.5
 
