@@ -609,3 +609,69 @@ def test_an_archived_interview_is_read_only_on_the_page_and_refuses_every_write(
 
 def test_a_viewer_cannot_confirm_all(world):
     assert client_for(world, "vera").post(f"{world.page}confirm/", **HTMX).status_code == 403
+
+
+# --- two text edits meet ----------------------------------------------------------------------
+
+
+def edit(client: Client, row: Sentence, version: int, text: str, reason: str):
+    data = {"version": version, "text": text, "reason": reason}
+    return client.post(f"/review/sentences/{row.id}/edit/", data, **HTMX)
+
+
+def form_fields(html: str, form_class: str) -> dict[str, str]:
+    form = html.split(f'<form class="{form_class}"')[1].split("</form>")[0]
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', form))
+    fields.update(re.findall(r'name="(reason)" value="([^"]*)"', form))
+    if text := re.search(r'<textarea [^>]*name="text"[^>]*>([^<]*)</textarea>', form):
+        fields["text"] = text.group(1)
+    return fields
+
+
+def test_a_text_edit_meeting_another_shows_both_and_saves_their_merge(world):
+    rita, row = client_for(world, "rita"), sentence(world, 5)
+    seen, base = row.version, row.text
+    sams = f"Honestly, {base}"
+    assert edit(client_for(world, "sam"), row, seen, sams, "sam's").status_code == 200
+    catch_up()
+    ritas = f"{base} Really."
+
+    conflict = edit(rita, row, seen, ritas, "missed a word")
+
+    html = conflict.content.decode()
+    assert conflict.status_code == 409
+    theirs = html.split('class="diff theirs">')[1].split("</p>")[0]
+    mine = html.split('class="diff mine">')[1].split("</p>")[0]
+    assert theirs.startswith("<ins>Honestly, </ins>")
+    assert "<ins> Really.</ins>" in mine
+    assert "Both changes, merged" in html
+    merge = form_fields(html, "merge")
+    assert {k: v for k, v in merge.items() if k != "csrfmiddlewaretoken"} == {
+        "version": str(seen + 1),
+        "reason": "missed a word",
+        "text": escape(f"{sams} Really."),
+    }
+    assert form_fields(html, "merge-mine")["text"] == escape(ritas)
+    saved = rita.post(
+        f"/review/sentences/{row.id}/edit/", {**merge, "text": f"{sams} Really."}, **HTMX
+    )
+    assert saved.status_code == 200
+    edits = [e for e in events_of(row) if e.event_type == "SentenceEdited"]
+    assert [(e.actor.display, e.data["new_text"]) for e in edits] == [
+        ("sam", sams),
+        ("rita", f"{sams} Really."),
+    ]
+
+
+def test_edits_of_the_same_words_prefill_theirs_and_say_so(world):
+    rita, row = client_for(world, "rita"), sentence(world, 5)
+    seen, base = row.version, row.text
+    _, rest = base.split(" ", 1)
+    assert edit(client_for(world, "sam"), row, seen, f"Sam {rest}", "sam's").status_code == 200
+    catch_up()
+
+    html = edit(rita, row, seen, f"Rita {rest}", "mine").content.decode()
+
+    assert "You both changed the same words" in html
+    assert form_fields(html, "merge")["text"] == escape(f"Sam {rest}")
+    assert form_fields(html, "merge-mine")["text"] == escape(f"Rita {rest}")
