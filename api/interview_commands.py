@@ -47,39 +47,85 @@ class InterviewStatus(APIView):
         return accepted(result, location=f"/api/v1/interviews/{interview.id}/")
 
 
-class BulkConfirmInput(serializers.Serializer):
+class BulkNoteInput(serializers.Serializer):
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
+class SeenSentence(serializers.Serializer):
+    id = serializers.UUIDField()
+    version = serializers.IntegerField(min_value=0, max_value=2**31 - 1)
+
+
+class BulkConfirmInput(BulkNoteInput):
+    # The sentences the client showed, each at the version it showed: exactly these are
+    # confirmed (the filters are not applied), and one changed since is skipped.
+    sentences = serializers.ListField(
+        child=SeenSentence(), required=False, allow_empty=False, max_length=MAX_BULK
+    )
+
+
 class BulkConfirm(APIView):
-    """Confirm every unreviewed sentence of the filtered set, each at the version the read
-    model shows; a sentence changed meanwhile is skipped and listed, never overwritten."""
+    """Confirm the sentences the client saw (`sentences`, each with the version it saw) or else
+    every unreviewed sentence of the filtered set at the version the read model shows; one
+    changed meanwhile (or refused for another reason) is skipped and named, never overwritten.
+    An archived interview is refused as a whole (400)."""
 
     @extend_schema(request=BulkConfirmInput, parameters=FILTERS, responses={202: None})
     def post(self, request: Request, interview_id: UUID) -> Response:
         interview = interview_for(request, interview_id, Role.REVIEWER)
         data = BulkConfirmInput(data=request.data)
         data.is_valid(raise_exception=True)
-        chosen = filtered(Sentence.objects.filter(interview_id=interview.id), request)
-        chosen = chosen.filter(reviewed=False).order_by("index")
-        if chosen.count() > MAX_BULK:
-            raise serializers.ValidationError(
-                {"filter": [f"more than {MAX_BULK} sentences: narrow the filter"]}
-            )
+        seen = data.validated_data.get("sentences")
+        rows, named = (
+            seen_rows(interview.id, seen) if seen else _filtered_rows(request, interview.id)
+        )
         outcome = confirm_sentences(
             actor=actor_of(request),
-            rows=((sentence.id, sentence.version) for sentence in chosen),
+            interview_id=interview.id,
+            rows=rows,
             note=data.validated_data.get("note") or None,
         )
         body = {
             "confirmed": [
-                {"id": str(sentence_id), "position": position}
+                {"id": str(sentence_id), "index": named[sentence_id].index, "position": position}
                 for sentence_id, position in outcome.confirmed
             ],
             "skipped": [
-                {"id": str(sentence_id), "reason": reason}
+                {
+                    "id": str(sentence_id),
+                    "index": named[sentence_id].index,
+                    "text": named[sentence_id].text,
+                    "reason": reason,
+                }
                 for sentence_id, reason in outcome.skipped
             ],
             "position": outcome.position,
         }
         return Response(body, status=status.HTTP_202_ACCEPTED)
+
+
+Rows = tuple[list[tuple[UUID, int]], dict[UUID, Sentence]]
+
+
+def seen_rows(interview_id: UUID, seen: list[dict]) -> Rows:
+    """The sentences the client named, at the versions it saw, and their rows by id; each must
+    be a sentence of the interview (else a 400 naming the first few that are not)."""
+    versions = {item["id"]: item["version"] for item in seen}
+    named = {s.id: s for s in Sentence.objects.filter(interview_id=interview_id, id__in=versions)}
+    unknown = [str(sentence_id) for sentence_id in versions if sentence_id not in named]
+    if unknown:
+        raise serializers.ValidationError(
+            {"sentences": [f"not sentences of this interview: {', '.join(unknown[:5])}"]}
+        )
+    return list(versions.items()), named
+
+
+def _filtered_rows(request: Request, interview_id: UUID) -> Rows:
+    chosen = filtered(Sentence.objects.filter(interview_id=interview_id), request)
+    # One query: a set over the limit shows itself by its MAX_BULK + 1st row.
+    sentences = list(chosen.filter(reviewed=False).order_by("index")[: MAX_BULK + 1])
+    if len(sentences) > MAX_BULK:
+        raise serializers.ValidationError(
+            {"filter": [f"more than {MAX_BULK} sentences: narrow the filter"]}
+        )
+    return [(s.id, s.version) for s in sentences], {s.id: s for s in sentences}

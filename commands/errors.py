@@ -19,6 +19,15 @@ class OutdatedAnalysis(InvalidCommand):
     """An analysis of a text the sentence no longer has: it was edited while being analysed."""
 
 
+class InterviewArchived(InvalidCommand):
+    """A change to a sentence of an archived interview: archiving makes it read-only, for
+    people (every correction, one by one or in bulk) and for the pipeline alike."""
+
+
+class NothingToConfirm(InvalidCommand):
+    """A confirmation of a sentence that has no values yet (no analysis, no override)."""
+
+
 class NotFound(CommandError, LookupError):
     """The command names an aggregate that has never been created."""
 

@@ -3,6 +3,7 @@
 Handlers are functions of (command, repository). The shape is always the same:
 1. load the target aggregate (NotFound if a non-creation command names nothing);
 2. if this very command was handled before (its event id is in the stream), answer as then;
+   a person's correction of a sentence is then refused if its interview is archived;
 3. human commands: StaleVersion if the stream moved past the version the user saw;
 4. decide (the aggregate raises InvalidCommand on a broken invariant);
 5. append at the version decided on; a conflict becomes StaleVersion, never a retry.
@@ -155,7 +156,7 @@ def edit_sentence(command: EditSentence, repo: Repository) -> CommandResult:
     def decide(sentence: Sentence) -> None:
         sentence.edit(new_text=command.new_text, reason=command.reason, cause=command.cause)
 
-    return _change(repo, Sentence, command.sentence_id, command, decide, command.expected_version)
+    return _change_sentence(repo, command.sentence_id, command, decide, command.expected_version)
 
 
 def override_analysis(command: OverrideAnalysis, repo: Repository) -> CommandResult:
@@ -167,28 +168,28 @@ def override_analysis(command: OverrideAnalysis, repo: Repository) -> CommandRes
             cause=command.cause,
         )
 
-    return _change(repo, Sentence, command.sentence_id, command, decide, command.expected_version)
+    return _change_sentence(repo, command.sentence_id, command, decide, command.expected_version)
 
 
 def revert_override(command: RevertOverride, repo: Repository) -> CommandResult:
     def decide(sentence: Sentence) -> None:
         sentence.revert(fields=command.fields, reason=command.reason, cause=command.cause)
 
-    return _change(repo, Sentence, command.sentence_id, command, decide, command.expected_version)
+    return _change_sentence(repo, command.sentence_id, command, decide, command.expected_version)
 
 
 def clear_analysis(command: ClearAnalysis, repo: Repository) -> CommandResult:
     def decide(sentence: Sentence) -> None:
         sentence.clear(reason=command.reason, cause=command.cause)
 
-    return _change(repo, Sentence, command.sentence_id, command, decide, command.expected_version)
+    return _change_sentence(repo, command.sentence_id, command, decide, command.expected_version)
 
 
 def confirm_sentence(command: ConfirmSentence, repo: Repository) -> CommandResult:
     def decide(sentence: Sentence) -> None:
         sentence.confirm(note=command.note, cause=command.cause)
 
-    return _change(repo, Sentence, command.sentence_id, command, decide, command.expected_version)
+    return _change_sentence(repo, command.sentence_id, command, decide, command.expected_version)
 
 
 # --- shared steps ----------------------------------------------------------------------------
@@ -199,6 +200,28 @@ def _existing(repo: Repository, cls: type[A], aggregate_id: UUID) -> A:
     if not aggregate.exists:
         raise NotFound(cls.aggregate_type, aggregate_id)
     return aggregate
+
+
+def _interview_of(repo: Repository, sentence: Sentence) -> Interview:
+    assert sentence.interview_id is not None  # every created sentence belongs to one
+    return _existing(repo, Interview, sentence.interview_id)
+
+
+def _change_sentence(
+    repo: Repository,
+    sentence_id: UUID,
+    command: Command,
+    decide: Callable[[Sentence], None],
+    expected_version: int | None,
+) -> CommandResult:
+    """`_change` for a person's correction of a sentence: refused (InterviewArchived) once its
+    interview is archived, through any entry point. The pipeline's analyses are not: an
+    interview may be archived while it is processed, and its run must still end cleanly."""
+
+    def writable(sentence: Sentence) -> None:
+        _interview_of(repo, sentence).require_writable()
+
+    return _change(repo, Sentence, sentence_id, command, decide, expected_version, guard=writable)
 
 
 def _project_of(repo: Repository, sentence: Sentence) -> Project:
@@ -249,8 +272,11 @@ def _change(
     command: Command,
     decide: Callable[[A], None],
     expected_version: int | None,
+    *,
+    guard: Callable[[A], None] | None = None,
 ) -> CommandResult:
-    """Steps 1-5 of the module docstring for a command on an existing aggregate.
+    """Steps 1-5 of the module docstring for a command on an existing aggregate; `guard`
+    refuses the command for a reason outside the aggregate (its interview archived).
 
     `expected_version` None (system commands) appends at the version loaded, so a change made
     meanwhile still fails instead of being overwritten.
@@ -258,6 +284,8 @@ def _change(
     aggregate = _existing(repo, cls, aggregate_id)
     if (earlier := _earlier_result(repo, aggregate, command)) is not None:
         return earlier
+    if guard is not None:
+        guard(aggregate)
     if expected_version is not None:
         repo.check_version(aggregate, expected_version)
     decide(aggregate)

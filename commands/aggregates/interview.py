@@ -17,7 +17,7 @@ from commands.aggregates.base import (
     optional_text,
     required_text,
 )
-from commands.errors import InvalidCommand
+from commands.errors import InterviewArchived, InvalidCommand
 from events.catalogue import INTERVIEW_STATUSES
 
 # Where an interview may go from each status. `archived` is final; `analyzed` and `failed` may
@@ -104,6 +104,15 @@ class Interview(Aggregate):
         if not changes:
             raise InvalidCommand("the update changes nothing")
         self._record("InterviewMetadataUpdated", {"changes": changes}, cause)
+
+    def require_writable(self) -> None:
+        """Refuse any change to the interview's sentences once it is archived: an archived
+        interview is kept as it was reviewed (README, "Archiving an interview")."""
+        self._require_exists()
+        if self.status == "archived":
+            raise InterviewArchived(
+                f"the interview “{self.title}” is archived: its sentences are read-only"
+            )
 
     def change_status(self, *, to_status: str, reason: str | None, cause: Cause) -> None:
         self._require_exists()

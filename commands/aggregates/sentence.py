@@ -10,7 +10,7 @@ from typing import Any
 from uuid import UUID, uuid5
 
 from commands.aggregates.base import Aggregate, Cause, optional_text, required_text
-from commands.errors import InvalidCommand, OutdatedAnalysis
+from commands.errors import InvalidCommand, NothingToConfirm, OutdatedAnalysis
 from events.dimensions import InvalidDimensionValue, parse_dimension, validate_value
 
 # Events that change what a reviewer confirmed; a confirmation stands only until one of them
@@ -196,6 +196,10 @@ class Sentence(Aggregate):
         self._require_exists()
         if self.confirmed:
             raise InvalidCommand("the sentence is already confirmed and nothing changed since")
+        if not self.effective_values():
+            # A confirmation says "these values are right": with no analysis (and no expert
+            # value) there is nothing it could be about.
+            raise NothingToConfirm("the sentence has no analysis yet: there is nothing to confirm")
         data = {"decision": "confirmed", "note": optional_text(note)}
         self._record_sentence_event("SentenceReviewed", data, cause)
 

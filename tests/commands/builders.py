@@ -8,6 +8,7 @@ from typing import Any
 from commands.aggregates import Cause, project_id_for_slug
 from commands.bus import handle
 from commands.messages import (
+    ChangeInterviewStatus,
     CreateInterview,
     CreateProject,
     CreateSentence,
@@ -125,3 +126,17 @@ def build_world(store: EventStore, *, analysed: bool = True) -> World:
     if analysed:
         handle(record_analysis_command(sentence.aggregate_id), repo)
     return World(store, repo, project.aggregate_id, interview.aggregate_id, sentence.aggregate_id)
+
+
+def archive(world: World) -> None:
+    """The owner archives the world's interview."""
+    handle(
+        ChangeInterviewStatus(
+            actor=OWNER,
+            interview_id=world.interview_id,
+            to_status="archived",
+            reason="done",
+            expected_version=world.version("Interview", world.interview_id),
+        ),
+        world.repo,
+    )

@@ -68,8 +68,8 @@ def every_command() -> list[Command]:
         RevertOverride(
             actor=REVIEWER, sentence_id=sid, expected_version=3, fields=("purpose",), reason="r"
         ),
-        ClearAnalysis(actor=REVIEWER, sentence_id=sid, expected_version=4, reason="r"),
-        ConfirmSentence(actor=OWNER, sentence_id=sid, expected_version=5),
+        ConfirmSentence(actor=OWNER, sentence_id=sid, expected_version=4),
+        ClearAnalysis(actor=REVIEWER, sentence_id=sid, expected_version=5, reason="r"),
     ]
 
 

@@ -274,17 +274,15 @@ def valid_commands(ex: Example) -> st.SearchStrategy[Command]:
     if TRANSITIONS[ex.interview.status]:
         options.append(change_status(ex))
     for s in ex.sentences:
-        sentence_options: list[Callable[..., st.SearchStrategy[Command]]] = [
-            record_analysis,
-            edit,
-            override,
-        ]
-        if s.overrides:
-            sentence_options.append(revert)
-        if s.analysis is not None:
-            sentence_options.append(clear)
-        if not s.confirmed:
-            sentence_options.append(confirm)
+        sentence_options: list[Callable[..., st.SearchStrategy[Command]]] = [record_analysis]
+        if ex.interview.status != "archived":  # archived: read-only for people
+            sentence_options += [edit, override]
+            if s.overrides:
+                sentence_options.append(revert)
+            if s.analysis is not None:
+                sentence_options.append(clear)
+            if not s.confirmed and s.effective_values():  # nothing to confirm without values
+                sentence_options.append(confirm)
         options.extend(strategy(ex, s) for strategy in sentence_options)
     return st.one_of(options)
 

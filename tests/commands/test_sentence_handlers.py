@@ -6,7 +6,7 @@ import pytest
 
 from commands.aggregates import Sentence, sentence_id
 from commands.bus import handle
-from commands.errors import InvalidCommand, NotFound
+from commands.errors import InterviewArchived, InvalidCommand, NotFound, NothingToConfirm
 from commands.messages import (
     ClearAnalysis,
     ConfirmSentence,
@@ -19,6 +19,7 @@ from commands.repository import Repository
 from tests.commands.builders import (
     OWNER,
     REVIEWER,
+    archive,
     build_world,
     create_sentence_command,
     record_analysis_command,
@@ -162,11 +163,11 @@ def test_it_reverts_clears_and_confirms(world):
             fields=("purpose",),
             reason="the AI was right",
         ),
-        ClearAnalysis(
-            actor=REVIEWER, sentence_id=world.sentence_id, expected_version=3, reason="stale"
-        ),
         ConfirmSentence(
-            actor=REVIEWER, sentence_id=world.sentence_id, expected_version=4, note="fine"
+            actor=REVIEWER, sentence_id=world.sentence_id, expected_version=3, note="fine"
+        ),
+        ClearAnalysis(
+            actor=REVIEWER, sentence_id=world.sentence_id, expected_version=4, reason="stale"
         ),
     ]
     for command in commands:
@@ -175,28 +176,72 @@ def test_it_reverts_clears_and_confirms(world):
     assert [e.event_type for e in events[2:]] == [
         "AnalysisOverridden",
         "AnalysisOverrideReverted",
-        "AnalysisCleared",
         "SentenceReviewed",
+        "AnalysisCleared",
     ]
     assert events[3].data["fields"] == ["purpose"]
-    assert events[4].data["reason"] == "stale"
-    assert events[5].data["decision"] == "confirmed"
-    assert events[5].data["note"] == "fine"
+    assert events[4].data["decision"] == "confirmed"
+    assert events[4].data["note"] == "fine"
+    assert events[5].data["reason"] == "stale"
     rebuilt = Repository(world.store).get(Sentence, world.sentence_id)
     assert rebuilt.analysis is None
     assert rebuilt.overrides == {}
-    assert rebuilt.confirmed
+    assert not rebuilt.confirmed  # what was confirmed is gone
+
+
+def test_it_refuses_to_confirm_a_sentence_with_no_analysis_yet(store):
+    world = build_world(store, analysed=False)
+    refuses_confirmation(world, 0, NothingToConfirm, "no analysis yet")
+
+
+def test_it_refuses_to_confirm_a_sentence_whose_analysis_was_cleared(world):
+    clear = ClearAnalysis(
+        actor=REVIEWER, sentence_id=world.sentence_id, expected_version=1, reason="wrong"
+    )
+    handle(clear, world.repo)
+    refuses_confirmation(world, 2, NothingToConfirm, "nothing to confirm")
+
+
+def test_every_correction_of_a_sentence_of_an_archived_interview_is_refused(world):
+    of_it = {"actor": REVIEWER, "sentence_id": world.sentence_id}
+    first = {"expected_version": 1, "fields": {"purpose": "Observation"}, "reason": "seen"}
+    handle(OverrideAnalysis(**of_it, **first), world.repo)
+    archive(world)
+    common = {**of_it, "expected_version": 2}
+    corrections = [
+        EditSentence(**common, new_text="We track it all in Jira.", reason="typo"),
+        OverrideAnalysis(**common, fields={"purpose": "Request"}, reason="asks"),
+        RevertOverride(**common, fields=("purpose",), reason="the AI was right"),
+        ClearAnalysis(**common, reason="stale"),
+        ConfirmSentence(**common, note="fine"),
+    ]
+    for command in corrections:
+        with pytest.raises(InterviewArchived, match="archived: its sentences are read-only"):
+            handle(command, world.repo)
+    assert world.version("Sentence", world.sentence_id) == 2
+
+
+def test_the_pipeline_may_still_record_an_analysis_after_archiving(store):
+    world = build_world(store, analysed=False)
+    archive(world)  # archived while it was being processed
+    handle(record_analysis_command(world.sentence_id), world.repo)
+    assert last_event(world).event_type == "AnalysisGenerated"
 
 
 def test_it_rejects_a_second_confirmation_when_nothing_changed(world):
     confirm = ConfirmSentence(actor=REVIEWER, sentence_id=world.sentence_id, expected_version=1)
     handle(confirm, world.repo)
-    with pytest.raises(InvalidCommand, match="already confirmed"):
+    refuses_confirmation(world, 2, InvalidCommand, "already confirmed")
+
+
+def refuses_confirmation(world, version: int, error: type[Exception], match: str) -> None:
+    """A confirmation at `version` is refused with `error` and appends nothing."""
+    with pytest.raises(error, match=match):
         handle(
-            ConfirmSentence(actor=OWNER, sentence_id=world.sentence_id, expected_version=2),
+            ConfirmSentence(actor=OWNER, sentence_id=world.sentence_id, expected_version=version),
             world.repo,
         )
-    assert world.version("Sentence", world.sentence_id) == 2
+    assert world.version("Sentence", world.sentence_id) == version
 
 
 def test_it_reports_commands_on_a_missing_sentence_as_not_found(repo):

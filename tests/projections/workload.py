@@ -235,7 +235,12 @@ class WorkloadBuilder:
     def human_command(self, sentence_id: uuid.UUID) -> None:
         sentence = self.repo.get(Sentence, sentence_id)
         assert sentence.version is not None
-        possible = [a for a in HUMAN_ACTIONS if self.can(a, sentence)]
+        assert sentence.interview_id is not None
+        # An archived interview is read-only for people: only the pipeline may still write.
+        archived = self.repo.get(Interview, sentence.interview_id).status == "archived"
+        possible = [
+            a for a in HUMAN_ACTIONS if self.can(a, sentence) and (a == "reanalyse" or not archived)
+        ]
         action = self.rng.choice(possible)
         if action == "reanalyse":
             self.analyse(sentence_id)
@@ -268,8 +273,8 @@ class WorkloadBuilder:
                 return bool(sentence.overrides)
             case "clear":
                 return sentence.analysis is not None
-            case "confirm":
-                return not sentence.confirmed
+            case "confirm":  # a sentence without values has nothing to confirm
+                return not sentence.confirmed and bool(sentence.effective_values())
         return True
 
     def override_fields(self, sentence: Sentence) -> dict[str, str]:

@@ -20,7 +20,7 @@ from commands.aggregates import (
     Sentence,
 )
 from commands.bus import dispatch
-from commands.errors import StaleVersion
+from commands.errors import InterviewArchived, NothingToConfirm, StaleVersion
 from commands.results import CommandResult
 from events.envelope import ActorType, RecordedEvent
 from events.store import EventStore
@@ -316,6 +316,14 @@ class Scenario:
             answer = dispatch(command, self.store)
         except StaleVersion as conflict:
             answer = conflict
+        except (InterviewArchived, NothingToConfirm) as refused:
+            # The page was read before the interview was archived or the analysis cleared:
+            # refused as a whole, whatever the version.
+            refusal = type(refused).__name__
+            new = self.take_new_events()
+            assert new == [], f"a refused command ({refusal}) appended {new}"
+            self.tally(f"refused: {refusal}")
+            return
         new = self.take_new_events()
         if isinstance(answer, StaleVersion):
             assert seen != current, f"{command} at the current version {current} was refused"

@@ -23,14 +23,16 @@ def test_a_scripted_interleaving_meets_conflicts_where_it_should(world):
         step.Look(actor=2, interview=0),  # the projection has not applied the override yet
         step.Correct(actor=2, sentence=0, action="confirm", pick=0),  # so Sam's page is stale too
         step.Advance("relational", batch=1, lanes=1),
-        step.React(edits=1),  # no edit was accepted: nothing to re-analyse
+        step.React(edits=1),  # an edit the world made (no expert's edit was accepted)
         step.Reanalyse(sentence=1),
         step.Manage(actor=0, interview=0, action="archive", pick=0),
         step.Manage(actor=1, interview=0, action="retitle", pick=0),  # archived since Rita looked
         step.Manage(actor=2, interview=1, action="keyword", pick=0),
         step.Advance("relational", batch=100, lanes=0),  # caught up: fresh pages act fine
         *(step.Look(actor=1, interview=n) for n in range(3)),
-        step.Correct(actor=1, sentence=0, action="revert", pick=0),  # of an earlier override
+        # Of an earlier override, on a fresh page: refused all the same, the interview is
+        # archived (read-only).
+        step.Correct(actor=1, sentence=0, action="revert", pick=0),
     ]
 
     # The experts arrive once the world is projected, on the product's lanes.
@@ -44,7 +46,8 @@ def test_a_scripted_interleaving_meets_conflicts_where_it_should(world):
         "accepted: ChangeInterviewStatus": 1,
         "conflict: UpdateInterviewMetadata": 1,
         "accepted: UpdateProject": 1,
-        "accepted: RevertOverride": 1,
+        "reaction: reanalysed an edit": 1,
+        "refused: InterviewArchived": 1,
     }
 
 

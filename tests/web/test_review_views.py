@@ -8,6 +8,7 @@ wait for its own write is switched off so that a write answers at once.
 
 import json
 import re
+import uuid
 from types import SimpleNamespace
 
 import pytest
@@ -16,14 +17,13 @@ from django.utils.html import escape
 
 from commands.aggregates import sentence_id
 from commands.bus import dispatch
-from commands.messages import OverrideAnalysis
+from commands.messages import ClearAnalysis, OverrideAnalysis
 from events.dimensions import PURPOSES
 from events.envelope import Actor
 from events.wiring import get_event_store
 from readmodel.models import Sentence
-from tests.web.helpers import catch_up, logged_in
-from web.review import responses
-from web.review import views as review_views
+from tests.web.helpers import archive, catch_up, logged_in
+from web.review import listing, responses
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 ROW = re.compile(r'<li id="s-')
@@ -415,13 +415,27 @@ def test_without_javascript_a_form_opens_on_its_own_page_and_a_write_returns_to_
     assert answer["Location"] == f"{world.page}#s-{row.id}"
 
 
+SEEN = re.compile(r'<input type="hidden" form="bulk-confirm" name="seen" value="([^"]+)">')
+
+
+def shown(client: Client, url: str, **query: str) -> list[str]:
+    """The `seen` fields the page sends with "confirm all": one per confirmable row shown."""
+    return SEEN.findall(client.get(url, query).content.decode())
+
+
+def confirm_all(client: Client, world, seen: list[str], query: str = "", **fields: str):
+    return client.post(f"{world.page}confirm/?{query}", {"seen": seen, **fields}, **HTMX)
+
+
 def test_confirming_all_shown_confirms_the_filtered_unreviewed_sentences(world):
     rita = client_for(world, "rita")
     speaker = sentence(world, 0).speaker
     theirs = Sentence.objects.filter(interview_id=world.interview_id, speaker=speaker)
-    answer = rita.post(f"{world.page}confirm/?speaker={speaker}&q=", **HTMX)
+    seen = shown(rita, world.page, speaker=speaker, q="")
+    assert len(seen) == theirs.count()
+    answer = confirm_all(rita, world, seen, f"speaker={speaker}&q=")
     assert answer.status_code == 200
-    assert f"Confirmed {theirs.count()} sentence(s)." in answer.content.decode()
+    assert f"Confirmed {theirs.count()} sentences." in answer.content.decode()
     catch_up()
     assert all(row.reviewed for row in theirs)
     assert Sentence.objects.filter(interview_id=world.interview_id, reviewed=True).count() == (
@@ -435,23 +449,229 @@ def test_confirming_all_keeps_the_note_with_each_confirmation(world):
     assert '<label for="bulk-note">Note' in html
     assert 'id="bulk-note" name="note"' in html
     speaker = sentence(world, 0).speaker
-    answer = rita.post(f"{world.page}confirm/?speaker={speaker}", {"note": "all checked"}, **HTMX)
+    seen = shown(rita, world.page, speaker=speaker)
+    answer = confirm_all(rita, world, seen, f"speaker={speaker}", note="all checked")
     assert answer.status_code == 200
     theirs = Sentence.objects.filter(interview_id=world.interview_id, speaker=speaker)
     notes = {events_of(row)[-1].data.get("note") for row in theirs}
     assert notes == {"all checked"}
 
 
-def test_confirming_all_refuses_a_set_over_the_limit_and_confirms_none(world, monkeypatch):
-    monkeypatch.setattr(review_views, "MAX_BULK", world.count - 1)
+def test_confirming_all_skips_and_names_a_sentence_changed_since_the_page_showed_it(world):
+    rita, row = client_for(world, "rita"), sentence(world, 3)
+    seen = shown(rita, world.page)
+    sam_overrides_the_purpose(world, row)  # after rita's page loaded, projected
+    answer = confirm_all(rita, world, seen)
+    html = answer.content.decode()
+    assert answer.status_code == 200
+    assert f"Confirmed {world.count - 1} sentences." in html
+    assert f'<a href="#s-{row.id}">#4</a> “{escape(row.text[:40])}' in html
+    assert f"you saw version {row.version}, it is now at version {row.version + 1}" in html
+    assert [e.event_type for e in events_of(row)][-1] == "AnalysisOverridden"
+    catch_up()
+    row.refresh_from_db()
+    assert not row.reviewed
+
+
+def test_a_row_with_an_open_conflict_is_not_confirmed_in_bulk(world):
+    rita, row = client_for(world, "rita"), sentence(world, 2)
+    seen_version = row.version
+    sams = sam_overrides_the_purpose(world, row)
+    ritas = another_purpose(row, besides=(sams,))
+    conflict = override(rita, row, seen_version, purpose=ritas, reason="rita's")
+    assert conflict.status_code == 409
+    # The swapped-in row keeps the version rita's change was made from, not sam's.
+    assert SEEN.findall(conflict.content.decode()) == [f"{row.id}:{seen_version}"]
+    seen = [v for v in shown(rita, world.page) if not v.startswith(str(row.id))]
+    answer = confirm_all(rita, world, [*seen, f"{row.id}:{seen_version}"])
+    assert answer.status_code == 200
+    assert f'<a href="#s-{row.id}">#3</a>' in answer.content.decode()
+    assert events_of(row)[-1].event_type == "AnalysisOverridden"
+
+
+def test_the_page_offers_to_confirm_only_the_rows_it_shows(world, monkeypatch):
+    monkeypatch.setattr(listing, "PAGE_SIZE", 10)
+    rita = client_for(world, "rita")
+    html = rita.get(world.page).content.decode()
+    assert "Confirm 10 unreviewed shown on this page</button>" in html
+    seen = SEEN.findall(html)
+    assert len(seen) == 10
+    assert confirm_all(rita, world, seen).status_code == 200
+    catch_up()
+    reviewed = Sentence.objects.filter(interview_id=world.interview_id, reviewed=True)
+    assert sorted(reviewed.values_list("index", flat=True)) == list(range(10))
+
+
+def test_confirming_more_than_a_page_is_refused_inside_the_list_and_confirms_none(
+    world, monkeypatch
+):
+    monkeypatch.setattr(listing, "PAGE_SIZE", 10)
     head = get_event_store().head_position()
-    answer = client_for(world, "rita").post(f"{world.page}confirm/", **HTMX)
+    seen = [f"{sentence(world, index).id}:{sentence(world, index).version}" for index in range(11)]
+    answer = confirm_all(client_for(world, "rita"), world, seen)
+    html = answer.content.decode()
     assert answer.status_code == 400
-    assert f"more than {world.count - 1} sentences" in answer.content.decode()
+    assert html.startswith('<div id="sentence-list"')  # htmx swaps it into the page
+    assert "Nothing confirmed: more than the 10 sentences a page shows" in html
     assert get_event_store().head_position() == head
-    monkeypatch.setattr(review_views, "MAX_BULK", world.count)
-    assert client_for(world, "rita").post(f"{world.page}confirm/", **HTMX).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "seen",
+    [[], ["not-a-row"], ["{sentence}:x"], ["{other}:0"]],
+    ids=["nothing shown", "malformed", "bad version", "not of this interview"],
+)
+def test_a_bulk_confirmation_not_sent_by_the_page_is_400_inside_the_list(world, seen):
+    values = [v.format(sentence=sentence(world, 0).id, other=uuid.uuid4()) for v in seen]
+    head = get_event_store().head_position()
+    answer = confirm_all(client_for(world, "rita"), world, values)
+    html = answer.content.decode()
+    assert answer.status_code == 400
+    assert re.search(r'<p class="error" role="alert">Nothing confirmed: \S', html)
+    assert get_event_store().head_position() == head
+
+
+def test_without_javascript_a_refused_bulk_confirmation_returns_to_the_page(world):
+    answer = client_for(world, "rita").post(f"{world.page}confirm/", {"seen": []}, follow=True)
+    assert answer.status_code == 200
+    assert "Nothing confirmed: no unreviewed sentence is shown" in answer.content.decode()
+
+
+def test_in_debug_the_pages_load_no_script_that_replaces_them_on_an_error(world, settings):
+    settings.DEBUG = True
+    html = client_for(world, "rita").get(world.page).content.decode()
+    assert "django-htmx.js" not in html
+    assert "django_htmx/htmx-2.min.js" in html
+
+
+# --- what cannot be confirmed or changed ------------------------------------------------------
+
+
+def clear_analysis_of(world, row: Sentence) -> None:
+    dispatch(
+        ClearAnalysis(
+            actor=Actor.human(world.users["sam"].pk, "sam"),
+            sentence_id=row.id,
+            expected_version=row.version,
+            reason="wrong analysis",
+        )
+    )
+    catch_up()
+    row.refresh_from_db()
+
+
+def test_a_sentence_without_analysis_offers_no_confirmation_and_refuses_one(world):
+    rita, row = client_for(world, "rita"), sentence(world, 6)
+    clear_analysis_of(world, row)
+    html = rita.get(f"/review/sentences/{row.id}/", **HTMX).content.decode()
+    assert 'data-shortcut="c"' not in html
+    assert 'name="seen"' not in html
+    assert len(shown(rita, world.page)) == world.count - 1
+    answer = rita.post(f"/review/sentences/{row.id}/confirm/", {"version": row.version}, **HTMX)
+    assert answer.status_code == 422
+    assert "no analysis yet: there is nothing to confirm" in answer.content.decode()
+    assert events_of(row)[-1].event_type == "AnalysisCleared"
+
+
+def test_a_bulk_confirmation_skips_a_sentence_without_analysis(world):
+    rita, row = client_for(world, "rita"), sentence(world, 6)
+    seen = shown(rita, world.page)
+    clear_analysis_of(world, row)  # after the page loaded
+    html = confirm_all(rita, world, [*seen[:6], f"{row.id}:{row.version}"]).content.decode()
+    assert "Confirmed 6 sentences." in html
+    assert f'<a href="#s-{row.id}">#7</a>' in html
+    assert "no analysis yet" in html
+    assert events_of(row)[-1].event_type == "AnalysisCleared"
+
+
+def test_an_archived_interview_is_read_only_on_the_page_and_refuses_every_write(world):
+    rita, row = client_for(world, "rita"), sentence(world, 1)
+    seen = shown(rita, world.page)
+    archive(world.interview_id, world.users["ada"])
+    catch_up()
+    head = get_event_store().head_position()
+    html = rita.get(world.page).content.decode()
+    assert "This interview is archived: its sentences are read-only." in html
+    for control in ("/override/", "/edit/", "/confirm/", 'name="seen"', 'id="bulk-confirm"'):
+        assert control not in html, control
+    opened = rita.get(f"/review/sentences/{row.id}/edit/", **HTMX).content.decode()
+    assert "read-only" in opened
+    assert 'class="correction"' not in opened
+    written = override(rita, row, purpose=another_purpose(row), reason="still")
+    assert written.status_code == 422
+    assert "is archived: its sentences are read-only" in written.content.decode()
+    assert "/override/" not in written.content.decode()
+    bulk = confirm_all(rita, world, seen)
+    assert bulk.status_code == 422
+    assert "Nothing confirmed: the interview" in bulk.content.decode()
+    assert get_event_store().head_position() == head
 
 
 def test_a_viewer_cannot_confirm_all(world):
     assert client_for(world, "vera").post(f"{world.page}confirm/", **HTMX).status_code == 403
+
+
+# --- two text edits meet ----------------------------------------------------------------------
+
+
+def edit(client: Client, row: Sentence, version: int, text: str, reason: str):
+    data = {"version": version, "text": text, "reason": reason}
+    return client.post(f"/review/sentences/{row.id}/edit/", data, **HTMX)
+
+
+def form_fields(html: str, form_class: str) -> dict[str, str]:
+    form = html.split(f'<form class="{form_class}"')[1].split("</form>")[0]
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', form))
+    fields.update(re.findall(r'name="(reason)" value="([^"]*)"', form))
+    if text := re.search(r'<textarea [^>]*name="text"[^>]*>([^<]*)</textarea>', form):
+        fields["text"] = text.group(1)
+    return fields
+
+
+def test_a_text_edit_meeting_another_shows_both_and_saves_their_merge(world):
+    rita, row = client_for(world, "rita"), sentence(world, 5)
+    seen, base = row.version, row.text
+    sams = f"Honestly, {base}"
+    assert edit(client_for(world, "sam"), row, seen, sams, "sam's").status_code == 200
+    catch_up()
+    ritas = f"{base} Really."
+
+    conflict = edit(rita, row, seen, ritas, "missed a word")
+
+    html = conflict.content.decode()
+    assert conflict.status_code == 409
+    theirs = html.split('class="diff theirs">')[1].split("</p>")[0]
+    mine = html.split('class="diff mine">')[1].split("</p>")[0]
+    assert theirs.startswith("<ins>Honestly, </ins>")
+    assert "<ins> Really.</ins>" in mine
+    assert "Both changes, merged" in html
+    merge = form_fields(html, "merge")
+    assert {k: v for k, v in merge.items() if k != "csrfmiddlewaretoken"} == {
+        "version": str(seen + 1),
+        "reason": "missed a word",
+        "text": escape(f"{sams} Really."),
+    }
+    assert form_fields(html, "merge-mine")["text"] == escape(ritas)
+    saved = rita.post(
+        f"/review/sentences/{row.id}/edit/", {**merge, "text": f"{sams} Really."}, **HTMX
+    )
+    assert saved.status_code == 200
+    edits = [e for e in events_of(row) if e.event_type == "SentenceEdited"]
+    assert [(e.actor.display, e.data["new_text"]) for e in edits] == [
+        ("sam", sams),
+        ("rita", f"{sams} Really."),
+    ]
+
+
+def test_edits_of_the_same_words_prefill_theirs_and_say_so(world):
+    rita, row = client_for(world, "rita"), sentence(world, 5)
+    seen, base = row.version, row.text
+    _, rest = base.split(" ", 1)
+    assert edit(client_for(world, "sam"), row, seen, f"Sam {rest}", "sam's").status_code == 200
+    catch_up()
+
+    html = edit(rita, row, seen, f"Rita {rest}", "mine").content.decode()
+
+    assert "You both changed the same words" in html
+    assert form_fields(html, "merge")["text"] == escape(f"Sam {rest}")
+    assert form_fields(html, "merge-mine")["text"] == escape(f"Rita {rest}")

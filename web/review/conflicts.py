@@ -8,12 +8,14 @@ from uuid import UUID
 from django.http import HttpRequest, HttpResponse
 from django.utils.dateparse import parse_datetime
 
+from commands.aggregates import Sentence as SentenceAggregate
 from commands.errors import StaleVersion
 from commands.history import sentence_history
 from events.dimensions import Dimension
 from events.wiring import get_event_store
 from readmodel.models import Sentence
-from web.review.display import LABELS, Change, Conflict, Row, actor_name, as_text
+from web.review.display import LABELS, Change, Conflict, Row, TextMerge, actor_name, as_text
+from web.review.merge import merge3, word_diff
 from web.review.responses import row_response, wait_for_projection
 
 # What a history entry's field names mean to a reviewer; other fields repeat these.
@@ -39,7 +41,9 @@ def conflicted(
     request: HttpRequest, sentence: Sentence, action: str, data: dict, stale: StaleVersion
 ) -> HttpResponse:
     """409: the row as it is now, what changed since the reviewer saw it, and their change
-    to re-apply on top (at the current version) or to drop."""
+    to re-apply on top (at the current version) or to drop. A text edit that met another
+    text edit is shown against the text both started from, with a merge of the two to save
+    (at the current version) — re-applying it unmerged would drop the other expert's text."""
     if stale.unseen_events:
         wait_for_projection(stale.unseen_events[-1].position, sentence.interview_id)
     sentence.refresh_from_db()
@@ -53,6 +57,9 @@ def conflicted(
             for value in values
         ],
         version=stale.current_version or 0,
+        seen=stale.expected_version,
+        text_merge=text_merge(sentence.id, stale, data) if action == "edit" else None,
+        reason=str(data.get("reason") or ""),
     )
     return row_response(request, Row(sentence, open=action, conflict=conflict), status=409)
 
@@ -75,6 +82,30 @@ def unseen_changes(sentence_id: UUID, seen_version: int | None) -> list[Change]:
         for entry in sentence_history(get_event_store(), sentence_id)
         if entry["version"] > after
     ]
+
+
+def text_merge(sentence_id: UUID, stale: StaleVersion, data: dict) -> TextMerge | None:
+    """The reviewer's text and the saved one against the text the reviewer started from, from
+    the event log at the versions the conflict names; None if nobody else changed the text."""
+    sentence = SentenceAggregate(id=sentence_id)
+    base: str | None = None
+    for event in get_event_store().read_stream(sentence.stream):
+        if stale.current_version is not None and event.version > stale.current_version:
+            break
+        sentence.replay(event)
+        if event.version == stale.expected_version:
+            base = sentence.text
+    theirs, mine = sentence.text, str(data["text"])
+    if base is None or base == theirs:
+        return None  # the other change left the text alone: applying mine on top loses nothing
+    merged = merge3(base, theirs, mine)
+    return TextMerge(
+        theirs=word_diff(base, theirs),
+        mine=word_diff(base, mine),
+        mine_text=mine,
+        merged=merged.text,
+        clean=merged.clean,
+    )
 
 
 def my_change(action: str, data: dict[str, Any]) -> list[str]:

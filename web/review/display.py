@@ -46,11 +46,25 @@ class Change:
 
 
 @dataclass(frozen=True)
+class TextMerge:
+    """A text edit that met another expert's: both against the text both started from."""
+
+    theirs: list[tuple[str, str]]  # word diff (kind, text) of the saved text against the base
+    mine: list[tuple[str, str]]  # the same for the reviewer's text
+    mine_text: str
+    merged: str  # what the field to save starts with
+    clean: bool  # False: both changed the same words (the field has theirs there)
+
+
+@dataclass(frozen=True)
 class Conflict:
     changes: list[Change]
     mine: list[str]  # what the reviewer's own (unsaved) change would do
     resubmit: list[tuple[str, str]]  # the form's fields, to re-apply at `version`
-    version: int
+    version: int  # the current version: the one the conflict panel shows
+    seen: int | None = None  # the version the reviewer's change was made from
+    text_merge: TextMerge | None = None
+    reason: str = ""
 
 
 @dataclass
@@ -69,6 +83,19 @@ class Row:
     @property
     def form_template(self) -> str | None:
         return f"web/review/_form_{self.open}.html" if self.open else None
+
+    @property
+    def confirmable(self) -> bool:
+        """Unreviewed and with values to confirm (an analysis, or an expert's)."""
+        return not self.sentence.reviewed and bool(self.sentence.effective)
+
+    @property
+    def seen_version(self) -> int:
+        """The version the reviewer has seen of this row: with a conflict open, the one their
+        change was made from — a bulk confirmation skips the row until they resolve it."""
+        if self.conflict is not None and self.conflict.seen is not None:
+            return self.conflict.seen
+        return self.sentence.version
 
     @property
     def error(self) -> str:

@@ -87,6 +87,16 @@ def seen_version(post: QueryDict) -> int | None:
     return int(raw) if is_position(raw) else None
 
 
+def bulk_seen(post: QueryDict) -> dict[str, Any]:
+    """The rows a bulk confirmation was sent from, as the API's `sentences`: each row's `seen`
+    field is "<sentence id>:<version shown>". Nothing shown: no `sentences`, which is refused."""
+    sentences = []
+    for value in post.getlist("seen"):
+        sentence_id, _, version = value.partition(":")
+        sentences.append({"id": sentence_id, "version": version})
+    return {"sentences": sentences} if sentences else {}
+
+
 def payload(action: str, post: QueryDict) -> dict[str, Any]:
     """The correction's input as its API serializer expects it, from the form's fields."""
     reason = {"reason": post.get("reason", "")}

@@ -2,7 +2,6 @@
 asked for, and what the filter bar offers."""
 
 from typing import Any
-from uuid import UUID
 
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -11,12 +10,17 @@ from rest_framework.exceptions import ValidationError
 
 from access.permissions import Role
 from access.selectors import role_in
+from api.interview_commands import MAX_BULK
 from api.sentences import SINGLE_LABELS, filtered
 from events.dimensions import DIMENSIONS, Dimension
 from readmodel.models import Interview, Project, Sentence
 from web.review.display import LABELS, Row
 
-PAGE_SIZE = 200  # sentences a page: an interview has a few hundred, most fit on one
+# What the page says of an archived interview; the commands refuse its corrections.
+READ_ONLY = "This interview is archived: its sentences are read-only."
+# Sentences a page: an interview has a few hundred, most fit on one. No more than one bulk
+# confirmation may take, since it confirms the page's rows.
+PAGE_SIZE = min(200, MAX_BULK)
 CONFIDENCE_FILTERS = (0.5, 0.7, 0.9)
 
 
@@ -37,7 +41,8 @@ def page_context(request: HttpRequest, interview: Interview) -> tuple[dict[str, 
     context: dict[str, Any] = {
         "interview": interview,
         "project": Project.objects.filter(id=interview.project_id).first(),
-        "can_edit": can_edit(request, interview.project_id),
+        "can_edit": can_edit(request, interview),
+        "read_only": READ_ONLY if interview.status == "archived" else "",
     }
     try:
         context.update(listing(request, interview))
@@ -61,12 +66,14 @@ def listing(request: HttpRequest, interview: Interview) -> dict[str, Any]:
     everything = Sentence.objects.filter(interview_id=interview.id)
     chosen = filtered(everything, params).order_by("index")
     page = Paginator(chosen, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [Row(sentence) for sentence in page]
     return {
-        "rows": [Row(sentence) for sentence in page],
+        "rows": rows,
+        # What "confirm all" offers: the rows shown, never more than one request may confirm.
+        "confirmable": sum(row.confirmable for row in rows),
         "page": page,
         "query": params.query_params.urlencode(),
         "filtering": bool(params.query_params),
-        "unreviewed": chosen.filter(reviewed=False).count(),
         **filter_bar(params.query_params, everything),
     }
 
@@ -106,7 +113,10 @@ def first_message(invalid: ValidationError) -> str:
     return str(detail[0] if isinstance(detail, list) else detail)
 
 
-def can_edit(request: HttpRequest, project_id: UUID) -> bool:
-    """Whether the page offers the corrections (each write checks the role again)."""
-    role = role_in(user=request.user, project_id=project_id)
+def can_edit(request: HttpRequest, interview: Interview | None) -> bool:
+    """Whether the page offers the corrections: to reviewers, while the interview is not
+    archived (each write checks both again: the role in the view, archiving in the commands)."""
+    if interview is None or interview.status == "archived":
+        return False
+    role = role_in(user=request.user, project_id=interview.project_id)
     return role is not None and role.allows(Role.REVIEWER)

@@ -34,13 +34,14 @@ def row_response(
     request: HttpRequest, row: Row, status: int = 200, *, summary: bool = False
 ) -> HttpResponse:
     """The row for htmx to swap in; without JavaScript, the row alone on a page."""
-    sentence = row.sentence
-    context = {"row": row, "can_edit": True}
+    interview = Interview.objects.filter(id=row.sentence.interview_id).first()
+    # The view checked the role already; an archived interview offers no correction.
+    context = {"row": row, "can_edit": interview is not None and interview.status != "archived"}
     if not request.htmx:
-        context["interview"] = Interview.objects.filter(id=sentence.interview_id).first()
+        context["interview"] = interview
         return render(request, "web/review/row_page.html", context, status=status)
     if summary:  # a write changed the interview's counters: swap them too (out of band)
-        context["interview"] = Interview.objects.filter(id=sentence.interview_id).first()
+        context["interview"] = interview
         context["oob"] = True
     return render(request, "web/review/_row_response.html", context, status=status)
 

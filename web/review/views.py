@@ -10,23 +10,24 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from rest_framework.exceptions import ValidationError
 
 from access.actors import actor_for
 from access.permissions import Role
 from api.corrections import Confirm, Edit, Override, Revert, SentenceCommandView
-from api.interview_commands import MAX_BULK, BulkConfirmInput
+from api.interview_commands import BulkConfirmInput, seen_rows
 from api.rows import is_position, visible_row
-from api.sentences import filtered
 from commands.bulk import BulkOutcome, confirm_sentences
 from commands.bus import dispatch
-from commands.errors import InvalidCommand, StaleVersion
+from commands.errors import InterviewArchived, InvalidCommand, StaleVersion
 from readmodel.models import Interview, Sentence
+from web.review import listing
 from web.review.conflicts import conflicted, unseen_changes
 from web.review.display import Row
-from web.review.forms import form_context, form_errors, payload, seen_version
-from web.review.listing import FilterParams, can_edit, first_message, page_context
+from web.review.forms import bulk_seen, form_context, form_errors, payload, seen_version
+from web.review.listing import READ_ONLY, FilterParams, can_edit, first_message, page_context
 from web.review.responses import review_url, row_response, wait_for_projection, written
 
 CORRECTIONS: dict[str, type[SentenceCommandView]] = {
@@ -57,10 +58,8 @@ def row(request: HttpRequest, sentence_id: UUID) -> HttpResponse:
         return redirect(review_url(sentence))
     after = request.GET.get("after", "")
     pending = int(after) if is_position(after) and sentence.version < int(after) else None
-    context = {
-        "row": Row(sentence, pending=pending),
-        "can_edit": can_edit(request, sentence.project_id),
-    }
+    interview = Interview.objects.filter(id=sentence.interview_id).first()
+    context = {"row": Row(sentence, pending=pending), "can_edit": can_edit(request, interview)}
     return render(request, "web/review/_row.html", context)
 
 
@@ -89,6 +88,8 @@ def correction(request: HttpRequest, sentence_id: UUID, action: str) -> HttpResp
         result = dispatch(command)
     except StaleVersion as stale:
         return conflicted(request, sentence, action, serializer.validated_data, stale)
+    except InterviewArchived as archived:  # no form to fix: the row, read-only, and why
+        return row_response(request, Row(sentence, errors={"form": [str(archived)]}), status=422)
     except InvalidCommand as invalid:
         return refused(request, sentence, action, {"form": [str(invalid)]})
     return written(request, sentence, result)
@@ -97,6 +98,8 @@ def correction(request: HttpRequest, sentence_id: UUID, action: str) -> HttpResp
 def opened(request: HttpRequest, sentence: Sentence, action: str) -> HttpResponse:
     """The row with the form open, as it is now; with what changed since the version the page
     showed (`?seen=`), so nobody composes a correction over a change they have not seen."""
+    if Interview.objects.filter(id=sentence.interview_id, status="archived").exists():
+        return row_response(request, Row(sentence, errors={"form": [READ_ONLY]}))
     form = form_context(action, sentence, None)
     seen = request.GET.get("seen", "")
     if is_position(seen) and int(seen) < sentence.version:
@@ -118,48 +121,85 @@ def refused(
 @login_required
 @require_POST
 def confirm_all(request: HttpRequest, interview_id: UUID) -> HttpResponse:
-    """Confirm every unreviewed sentence the filters show, each at the version its row shows;
-    one changed meanwhile is skipped and listed (as the API's BulkConfirm does)."""
+    """Confirm the sentences the page showed unreviewed, each at the version its row showed
+    (the rows' `seen` fields): one changed since — or with a conflict open, whose row carries
+    the version the reviewer's change was made from — is skipped and named, never confirmed.
+    Every answer is the list, with the outcome or the error in it."""
     interview = visible_row(Interview, interview_id, request, Role.REVIEWER)
-    note = BulkConfirmInput(data=request.POST)
-    if not note.is_valid():
-        return HttpResponseBadRequest("the note is too long")
-    params = FilterParams(request.GET)
+    seen = bulk_seen(request.POST)
+    data = BulkConfirmInput(data={"note": request.POST.get("note", ""), **seen})
     try:
-        chosen = filtered(Sentence.objects.filter(interview_id=interview.id), params)
+        if not seen:
+            raise ValidationError(
+                {"sentences": ["no unreviewed sentence is shown: reload the page"]}
+            )
+        if len(seen["sentences"]) > listing.PAGE_SIZE:  # the page never shows more
+            raise ValidationError(
+                {"sentences": [f"more than the {listing.PAGE_SIZE} sentences a page shows"]}
+            )
+        data.is_valid(raise_exception=True)
+        rows, named = seen_rows(interview.id, data.validated_data["sentences"])
+        outcome = confirm_sentences(
+            actor=actor_for(request.user),
+            interview_id=interview.id,
+            rows=rows,
+            note=data.validated_data.get("note") or None,
+        )
     except ValidationError as invalid:
-        return HttpResponseBadRequest(first_message(invalid))
-    # One query: a set over the limit shows itself by its MAX_BULK + 1st row.
-    sentences = list(chosen.filter(reviewed=False).order_by("index")[: MAX_BULK + 1])
-    if len(sentences) > MAX_BULK:
-        return HttpResponseBadRequest(f"more than {MAX_BULK} sentences: narrow the filter")
-    outcome = confirm_sentences(
-        actor=actor_for(request.user),
-        rows=[(sentence.id, sentence.version) for sentence in sentences],
-        note=note.validated_data.get("note") or None,
-    )
-    bulk = bulk_summary(outcome, sentences)
+        return bulk_answer(request, interview, {"error": bulk_error(invalid)}, 400)
+    except InterviewArchived as archived:
+        return bulk_answer(request, interview, {"error": str(archived)}, 422)
     if outcome.position is not None:
         wait_for_projection(outcome.position, interview.id)
+    return bulk_answer(request, interview, bulk_summary(outcome, named), 200)
+
+
+def bulk_answer(
+    request: HttpRequest, interview: Interview, bulk: dict[str, Any], status: int
+) -> HttpResponse:
+    """The list with the bulk outcome (or error) in its notice; without JavaScript, the page
+    again with the notice as a message."""
     if not request.htmx:
-        messages.info(request, bulk["message"])
-        query = params.query_params.urlencode()
+        if "error" in bulk:
+            messages.error(request, f"Nothing confirmed: {bulk['error']}")
+        else:
+            messages.info(request, bulk["message"])
+        query = FilterParams(request.GET).query_params.urlencode()
         return redirect(f"{reverse('review', args=[interview.id])}?{query}")
     interview.refresh_from_db()
-    context, status = page_context(request, interview)
-    return render(
-        request, "web/review/_list.html", {**context, "bulk": bulk, "oob": True}, status=status
-    )
+    context, listed = page_context(request, interview)
+    context = {**context, "bulk": bulk, "oob": True}
+    return render(request, "web/review/_list.html", context, status=max(status, listed))
 
 
-def bulk_summary(outcome: BulkOutcome, sentences: list[Sentence]) -> dict[str, Any]:
-    """The outcome for the list's notice; skipped sentences by the number a reviewer sees."""
-    numbers = {sentence.id: sentence.index + 1 for sentence in sentences}
-    skipped = [numbers[sentence_id] for sentence_id, _ in outcome.skipped]
+def bulk_error(invalid: ValidationError) -> str:
+    """A refused bulk confirmation in one line; a malformed row (not one the page renders) is
+    told as such rather than by its index."""
+    detail = invalid.detail
+    problems = detail.get("sentences") if isinstance(detail, dict) else None
+    if isinstance(problems, list) and problems and isinstance(problems[0], str):
+        return str(problems[0])
+    if problems is not None:
+        return "the sentences shown are not as the page sends them: reload the page"
+    return first_message(invalid)
+
+
+def bulk_summary(outcome: BulkOutcome, named: dict[UUID, Sentence]) -> dict[str, Any]:
+    """The outcome for the list's notice; a skipped sentence by the number and the words a
+    reviewer sees, and why."""
+    skipped = [
+        {
+            "id": sentence_id,
+            "number": named[sentence_id].index + 1,
+            "text": Truncator(named[sentence_id].text).chars(60),
+            "reason": reason,
+        }
+        for sentence_id, reason in outcome.skipped
+    ]
     message = f"Confirmed {len(outcome.confirmed)} sentence(s)."
     if skipped:
-        listed = ", ".join(f"#{n}" for n in skipped)
-        message += f" Skipped {len(skipped)} changed meanwhile: {listed} — review them again."
+        listed = "; ".join(f"#{s['number']} “{s['text']}” ({s['reason']})" for s in skipped)
+        message += f" Not confirmed {len(skipped)} — review them again: {listed}."
     return {
         "confirmed": len(outcome.confirmed),
         "skipped": skipped,

@@ -5,7 +5,7 @@ import uuid
 import pytest
 
 from commands.aggregates import Sentence, sentence_id
-from commands.errors import AlreadyExists, InvalidCommand, NotFound
+from commands.errors import AlreadyExists, InvalidCommand, NotFound, NothingToConfirm
 from tests.commands.builders import AI_VALUES, HEURISTIC, PIPELINE, PROJECT_KEYWORDS, cause
 
 INTERVIEW_ID = uuid.uuid4()
@@ -110,8 +110,8 @@ def test_every_event_it_records_carries_interview_and_project():
     sentence.edit(new_text="We track it all in Jira.", reason="typo", cause=cause())
     override(sentence, purpose="Observation")
     sentence.revert(fields=["purpose"], reason="AI was right", cause=cause())
-    sentence.clear(reason="stale after the edit", cause=cause())
     sentence.confirm(note=None, cause=cause())
+    sentence.clear(reason="stale after the edit", cause=cause())
     assert len(sentence.pending) == 7
     for event in sentence.pending:
         assert event.data["interview_id"] == str(INTERVIEW_ID), event.event_type
@@ -337,7 +337,22 @@ def test_a_change_to_text_or_effective_values_reopens_a_confirmed_sentence(chang
     sentence.confirm(note=None, cause=cause())
     change(sentence)
     assert not sentence.confirmed
-    sentence.confirm(note="checked again", cause=cause())
+    if sentence.effective_values():  # a cleared sentence has nothing left to confirm
+        sentence.confirm(note="checked again", cause=cause())
+        assert sentence.confirmed
+
+
+def test_a_sentence_with_no_values_cannot_be_confirmed():
+    sentence = Sentence(id=sentence_id(INTERVIEW_ID, 3))
+    sentence.create(**creation(), cause=cause(PIPELINE))
+    with pytest.raises(NothingToConfirm, match="no analysis yet"):
+        sentence.confirm(note=None, cause=cause())
+    analyse(sentence)
+    sentence.clear(reason="wrong", cause=cause())
+    with pytest.raises(NothingToConfirm):
+        sentence.confirm(note=None, cause=cause())
+    override(sentence, purpose="Observation")  # an expert's value is something to confirm
+    sentence.confirm(note=None, cause=cause())
     assert sentence.confirmed
 
 
