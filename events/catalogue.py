@@ -18,6 +18,7 @@ from events.dimensions import (
     normalise_keyword,
     validate_value,
 )
+from events.text import find_text_problem
 
 NonEmpty = Annotated[str, Field(min_length=1, max_length=10_000)]
 Reason = Annotated[str, Field(min_length=1, max_length=2_000)]
@@ -217,26 +218,25 @@ def validate(
         raise EventSchemaError(
             f"{event_type} belongs to {schema.aggregate_type} streams, not {aggregate_type}"
         )
+    # Every string of every event type, at any depth (events.text says which are refused and
+    # why). Its characters are checked before pydantic sees the data, so the message names the
+    # field and never echoes the string; then everything, lengths included, on what pydantic
+    # made of it (a field's own, tighter bound is pydantic's to report).
+    refuse_invalid_text(event_type, data, length=False)
     try:
         payload = schema.model_validate(dict(data))
     except ValidationError as e:
         raise EventSchemaError(f"{event_type}: {e}") from e
     clean = payload.model_dump(mode="json")
-    if _has_nul(clean):
-        # PostgreSQL cannot store U+0000 in JSON: refuse it alike on every backend, here,
-        # instead of failing deep in a driver.
-        raise EventSchemaError(f"{event_type}: text must not contain NUL characters")
+    refuse_invalid_text(event_type, clean)
     return schema.schema_version, clean
 
 
-def _has_nul(value: object) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, Mapping):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
-    return False
+def refuse_invalid_text(what: str, data: object, *, length: bool = True) -> None:
+    """EventSchemaError naming the field of `data` (of `what`) that is not acceptable text."""
+    if found := find_text_problem(data, length=length):
+        where, problem = found
+        raise EventSchemaError(f"{what}: {where}: {problem}")
 
 
 # --- Upcasting -------------------------------------------------------------------------------

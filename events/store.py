@@ -27,7 +27,9 @@ Contract (checked by tests/events/contract.py against every backend):
   (events.envelope.parse_stream); any other name is refused with ValueError.
 - A store that cannot be reached (or does not answer in time) raises `EventStoreUnavailable`;
   any other failure of the backend is an `EventStoreError`, never the driver's own exception.
-- Reads return events upcast to the current schema version of their type.
+- Reads return events upcast to the current schema version of their type, and as text every
+  reader can encode: a string an older release let in with a lone surrogate or NUL (refused on
+  append since, see events.text) is read with U+FFFD in their place.
 """
 
 import abc
@@ -38,7 +40,8 @@ from enum import Enum
 from uuid import UUID
 
 from events import catalogue
-from events.envelope import NewEvent, RecordedEvent, parse_stream
+from events.envelope import Actor, NewEvent, RecordedEvent, parse_stream
+from events.text import readable
 
 
 class StreamState(Enum):
@@ -135,6 +138,8 @@ class EventStore(abc.ABC):
             raise ValueError("occurred_at must be timezone-aware (UTC)")
         validated = []
         for event in events:
+            # The actor's display name comes from a user account: held to the same rule as data.
+            catalogue.refuse_invalid_text(f"{event.event_type} actor", event.actor.as_dict())
             version, data = catalogue.validate(
                 event.event_type, event.data, aggregate_type=aggregate_type
             )
@@ -201,6 +206,12 @@ class EventStore(abc.ABC):
 
     @staticmethod
     def _upcast(event: RecordedEvent) -> RecordedEvent:
+        # Events appended before events.text's rule may hold strings no reader can encode:
+        # read them as text (U+FFFD in place of each such character) on every backend, so no
+        # history stays unreadable. The stored event itself is never changed (append-only).
+        event = replace(
+            event, data=readable(event.data), actor=Actor.from_dict(readable(event.actor.as_dict()))
+        )
         version, data = catalogue.upcast(event.event_type, event.schema_version, event.data)
         if version == event.schema_version:
             return event

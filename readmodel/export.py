@@ -17,6 +17,12 @@ columns are `<dim>_ai`, `<dim>_effective`, `<dim>_confidence`, `<dim>_override_a
 cell (`["jira", "ci/cd"]`): a "; "-joined list could not be told apart from a keyword containing
 "; ", and `[]` (analysed, none found) stays distinct from an empty cell (no value). Booleans are
 `true` / `false`, datetimes ISO 8601 UTC, a missing value an empty cell.
+
+A CSV file is opened in a spreadsheet, which runs a cell starting with `=`, `+`, `-` or `@` (or a
+tab or carriage return before one) as a formula: a sentence such as `=HYPERLINK(...)` would be a
+live link or worse on a reviewer's machine. Following OWASP's advice on CSV injection, such a
+text cell is written with a leading `'` (spreadsheets show the text, not its result). JSONL keeps
+every value as it is.
 """
 
 import csv
@@ -145,6 +151,9 @@ def flatten(row: dict[str, Any]) -> dict[str, Any]:
     return flat
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # OWASP's list, see the module docstring
+
+
 def csv_cell(value: object) -> str:
     if value is None:
         return ""
@@ -152,7 +161,14 @@ def csv_cell(value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str):
+        return neutralised(value)
     return str(value)
+
+
+def neutralised(text: str) -> str:
+    """`text` as a spreadsheet shows it rather than evaluates it (a leading `'` if needed)."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def jsonl_lines(rows: Iterable[dict[str, Any]]) -> Iterator[str]:

