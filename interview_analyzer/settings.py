@@ -198,6 +198,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.errors.handle_exception",
+    # JSON only, its nesting bounded (api.parsers); the upload view sets its own form parsers.
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.BoundedJSONParser"],
     # Every user has an overall budget; the expensive endpoints (a view's `throttle_scope`)
     # have their own, smaller one. Counters live in the cache: configure a shared cache
     # (Redis, database) when several web processes serve the API, or each counts alone.
