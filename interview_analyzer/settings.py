@@ -51,6 +51,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Every error under /api/ is problem+json, whichever layer made it (api.middleware).
+    "api.middleware.ProblemMiddleware",
     # The database not answering is a 503 page (or problem) with Retry-After, not a 500; it sits
     # outside every middleware that may touch the database (sessions, auth, messages).
     "interview_analyzer.outage.DatabaseOutageMiddleware",
