@@ -30,7 +30,7 @@ class InterviewStatus(APIView):
     @extend_schema(request=StatusInput, parameters=[IF_MATCH], responses={202: None})
     def post(self, request: Request, interview_id: UUID) -> Response:
         interview = interview_for(request, interview_id, Role.ADMIN)
-        expected = if_match_version(request)
+        expected = if_match_version(request, interview)
         if isinstance(expected, Response):
             return expected
         data = StatusInput(data=request.data)
