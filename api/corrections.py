@@ -24,6 +24,7 @@ from rest_framework.views import APIView
 from access.permissions import Role
 from api.commands import accepted, actor_of
 from api.errors import problem
+from api.fields import Text
 from api.sentences import SentenceOutput, sentence_for
 from commands.bus import dispatch
 from commands.errors import StaleVersion
@@ -48,7 +49,7 @@ from projections.waiting import wait_for_position
 from readmodel.models import Interview, Sentence
 
 # min_length=1 only tells the schema what "may not be blank" already enforces.
-REASON = serializers.CharField(min_length=1, max_length=2000, trim_whitespace=True)
+REASON = Text(min_length=1, max_length=2000, trim_whitespace=True)
 IF_MATCH = OpenApiParameter(
     "If-Match",
     str,
@@ -84,7 +85,7 @@ class DimensionValues(serializers.DictField):
 
 
 class EditInput(serializers.Serializer):
-    text = serializers.CharField(min_length=1, max_length=10_000)
+    text = Text(min_length=1, max_length=10_000)
     reason = REASON
 
 
@@ -118,7 +119,7 @@ class ClearInput(serializers.Serializer):
 
 
 class ConfirmInput(serializers.Serializer):
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    note = Text(max_length=2000, required=False, allow_blank=True)
 
 
 class SentenceCommandView(APIView):

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from access.permissions import Role
 from api.commands import accepted, actor_of
 from api.corrections import IF_MATCH, if_match_version
+from api.fields import Text
 from api.interviews import interview_for
 from api.sentences import FILTERS, filtered
 from commands.bulk import confirm_sentences
@@ -23,7 +24,7 @@ MAX_BULK = 2000  # sentences one bulk confirmation may touch
 
 class StatusInput(serializers.Serializer):
     to_status = serializers.ChoiceField(choices=["archived"])
-    reason = serializers.CharField(min_length=1, max_length=2000)  # min: for the schema
+    reason = Text(min_length=1, max_length=2000)  # min: for the schema
 
 
 class InterviewStatus(APIView):
@@ -48,7 +49,7 @@ class InterviewStatus(APIView):
 
 
 class BulkConfirmInput(serializers.Serializer):
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    note = Text(max_length=2000, required=False, allow_blank=True)
 
 
 class BulkConfirm(APIView):
