@@ -5,6 +5,7 @@ from If-Match (the sentence's ETag): without it the answer is 428; if the senten
 since, 412 with what it looks like now — never a silent overwrite (SPEC 6, SPEC 10.1).
 """
 
+import re
 from collections.abc import Callable
 from typing import Any, ClassVar
 from uuid import UUID
@@ -23,6 +24,7 @@ from rest_framework.views import APIView
 from access.permissions import Role
 from api.commands import accepted, actor_of
 from api.errors import problem
+from api.fields import Text
 from api.sentences import SentenceOutput, sentence_for
 from commands.bus import dispatch
 from commands.errors import StaleVersion
@@ -41,19 +43,24 @@ from events.dimensions import (
     InvalidDimensionValue,
     validate_value,
 )
+from events.envelope import stream_name
+from events.wiring import get_event_store
 from projections.waiting import wait_for_position
-from readmodel.models import Sentence
+from readmodel.models import Interview, Sentence
 
 # min_length=1 only tells the schema what "may not be blank" already enforces.
-REASON = serializers.CharField(min_length=1, max_length=2000, trim_whitespace=True)
+REASON = Text(min_length=1, max_length=2000, trim_whitespace=True)
 IF_MATCH = OpenApiParameter(
     "If-Match",
     str,
     OpenApiParameter.HEADER,
     required=True,
-    description="the ETag the client saw, like '\"3\"'",
-    pattern=r'^(W/)?"[0-9]+"$',
+    description="the ETag the client saw, like '\"3\"'; or * to change whatever is current",
+    pattern=r'^((W/)?"[0-9]{1,18}"|\*)$',
 )
+# One entity tag as this API writes them (RFC 9110, 8.8.3): quoted digits, maybe weak. 18
+# digits hold any stream version and keep int() off a header of thousands of digits.
+_ETAG = re.compile(r'(?:W/)?"([0-9]{1,18})"')
 
 
 @extend_schema_field(
@@ -78,7 +85,7 @@ class DimensionValues(serializers.DictField):
 
 
 class EditInput(serializers.Serializer):
-    text = serializers.CharField(min_length=1, max_length=10_000)
+    text = Text(min_length=1, max_length=10_000)
     reason = REASON
 
 
@@ -112,7 +119,7 @@ class ClearInput(serializers.Serializer):
 
 
 class ConfirmInput(serializers.Serializer):
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    note = Text(max_length=2000, required=False, allow_blank=True)
 
 
 class SentenceCommandView(APIView):
@@ -126,7 +133,7 @@ class SentenceCommandView(APIView):
 
     def post(self, request: Request, sentence_id: UUID) -> Response:
         sentence = sentence_for(request, sentence_id, Role.REVIEWER)
-        expected = if_match_version(request)
+        expected = if_match_version(request, sentence)
         if isinstance(expected, Response):
             return expected
         data = self.input(data=request.data)
@@ -144,23 +151,34 @@ class SentenceCommandView(APIView):
         return accepted(result, location=f"/api/v1/sentences/{sentence.id}/")
 
 
-def if_match_version(request: Request) -> int | Response:
-    """The stream version the client saw, from If-Match; or the 428/400 problem to answer."""
+def if_match_version(request: Request, row: Sentence | Interview) -> int | Response:
+    """The version of `row`'s stream the client saw, from If-Match; or the 428/400/412 problem
+    to answer. An ETag is `"3"` (or weak, `W/"3"`: a proxy may weaken it); `*` matches any
+    current representation (RFC 9110, 13.1.1), so it writes on top of the stream as it is."""
+    noun = type(row).__name__.lower()
     raw = request.headers.get("If-Match")
     if raw is None:
         return problem(
             status.HTTP_428_PRECONDITION_REQUIRED,
             "Precondition required",
-            "send the sentence's ETag as If-Match: the version you saw",
+            f"send the {noun}'s ETag as If-Match: the version you saw",
         )
-    try:
-        return int(raw.strip().removeprefix("W/").strip('"'))
-    except ValueError:
+    if raw.strip() == "*":
+        current = get_event_store().current_version(stream_name(type(row).__name__, row.id))
+        if current is not None:
+            return current
         return problem(
-            status.HTTP_400_BAD_REQUEST,
-            "Invalid request",
-            f"If-Match must be an ETag of this API, like '\"3\"', not {raw!r}",
+            status.HTTP_412_PRECONDITION_FAILED,
+            "Precondition failed",
+            f"If-Match: * needs a current {noun}, and this one has no history yet",
         )
+    if seen := _ETAG.fullmatch(raw.strip()):
+        return int(seen.group(1))
+    return problem(
+        status.HTTP_400_BAD_REQUEST,
+        "Invalid request",
+        f"If-Match must be one ETag of this API, like '\"3\"' (quoted), or *; not {raw!r}",
+    )
 
 
 def _stale(stale: StaleVersion, sentence: Sentence) -> Response:

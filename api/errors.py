@@ -7,9 +7,9 @@ database, the event store, a projection or the graph not answering) is a 503 wit
 """
 
 import logging
-from http import HTTPStatus
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status
@@ -17,16 +17,13 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from access.permissions import Forbidden, NotAMember
+from api.middleware import refused_request
+from api.problems import PROBLEM, problem_body, title_of
 from commands.errors import AlreadyExists, InvalidCommand, StaleVersion
 from commands.errors import NotFound as AggregateNotFound
 from events.store import EventStoreUnavailable
 from graph.connection import GraphUnavailable
-from interview_analyzer.outage import (
-    DATABASE_OUTAGES,
-    DATABASE_UNAVAILABLE,
-    PROBLEM,
-    RETRY_AFTER_SECONDS,
-)
+from interview_analyzer.outage import DATABASE_OUTAGES, DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS
 from projections.port import ProjectionUnavailable
 
 log = logging.getLogger(__name__)
@@ -67,8 +64,7 @@ def problem_responses(described: dict[int, str]) -> dict[tuple[int, str], OpenAp
 
 
 def problem(status_code: int, title: str, detail: str, **extra: Any) -> Response:
-    body = {"type": "about:blank", "title": title, "status": status_code, "detail": detail}
-    body.update(extra)
+    body = problem_body(status_code, title, detail, **extra)
     return Response(body, status=status_code, content_type=PROBLEM)
 
 
@@ -84,17 +80,24 @@ def handle_exception(error: Exception, context: dict[str, Any]) -> Response | No
         log.warning("event store unavailable: %s", error)
         unavailable = status.HTTP_503_SERVICE_UNAVAILABLE
         return _retry_later(problem(unavailable, "Service unavailable", EVENT_STORE_UNAVAILABLE))
+    if refused := refused_request(context["request"], error):
+        # Django's refusal of what the client sent (a body over the size limit, too many
+        # fields), met when DRF reads the body: the client's error, not a 500.
+        log.warning("request refused: %s", error)
+        return problem(refused[0], title_of(refused[0]), refused[1])
     for kind, status_code, title in DOMAIN:
         if isinstance(error, kind):
             return _retry_later(problem(status_code, title, str(error)))
-    if isinstance(error, Http404):
+    if isinstance(error, Http404 | ObjectDoesNotExist):
+        # A row a view looked up is not there: a superuser passes every access check (admin
+        # everywhere), so `Project.objects.get` of an unknown id is where they meet the 404.
         error = exceptions.NotFound()
     response = exception_handler(error, context)
     if response is None:
         return None
     detail, errors = _split(response.data)
     extra = {"errors": errors} if errors else {}
-    answer = problem(response.status_code, _title(response.status_code), detail, **extra)
+    answer = problem(response.status_code, title_of(response.status_code), detail, **extra)
     for header in ("WWW-Authenticate", "Retry-After", "Allow"):
         if header in response:
             answer[header] = response[header]
@@ -124,10 +127,3 @@ def _messages(value: Any) -> list[str]:
     if isinstance(value, dict):
         return [f"{k}: {m}" for k, v in value.items() for m in _messages(v)]
     return [str(value)]
-
-
-def _title(status_code: int) -> str:
-    try:
-        return HTTPStatus(status_code).phrase
-    except ValueError:
-        return "Error"

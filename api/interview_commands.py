@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from access.permissions import Role
 from api.commands import accepted, actor_of
 from api.corrections import IF_MATCH, if_match_version
+from api.fields import Text
 from api.interviews import interview_for
 from api.sentences import FILTERS, filtered
 from commands.bulk import confirm_sentences
@@ -23,14 +24,14 @@ MAX_BULK = 2000  # sentences one bulk confirmation may touch
 
 class StatusInput(serializers.Serializer):
     to_status = serializers.ChoiceField(choices=["archived"])
-    reason = serializers.CharField(min_length=1, max_length=2000)  # min: for the schema
+    reason = Text(min_length=1, max_length=2000)  # min: for the schema
 
 
 class InterviewStatus(APIView):
     @extend_schema(request=StatusInput, parameters=[IF_MATCH], responses={202: None})
     def post(self, request: Request, interview_id: UUID) -> Response:
         interview = interview_for(request, interview_id, Role.ADMIN)
-        expected = if_match_version(request)
+        expected = if_match_version(request, interview)
         if isinstance(expected, Response):
             return expected
         data = StatusInput(data=request.data)
@@ -48,7 +49,7 @@ class InterviewStatus(APIView):
 
 
 class BulkNoteInput(serializers.Serializer):
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    note = Text(max_length=2000, required=False, allow_blank=True)
 
 
 class SeenSentence(serializers.Serializer):

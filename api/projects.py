@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from access.permissions import Role, require
 from access.selectors import visible_project_ids
 from api.commands import accepted, actor_of
+from api.fields import Slug, Text
 from api.rows import WAIT_FOR, wait_if_asked
 from commands.aggregates import project_id_for_slug
 from commands.bus import dispatch
@@ -28,10 +29,10 @@ class ProjectOutput(serializers.ModelSerializer):
 
 class ProjectList(APIView):
     class CreateInput(serializers.Serializer):
-        name = serializers.CharField(min_length=1, max_length=200)  # min: for the schema
-        slug = serializers.SlugField(max_length=100)
+        name = Text(min_length=1, max_length=200)  # min: for the schema
+        slug = Slug(max_length=100)
         domain_keywords = serializers.ListField(
-            child=serializers.CharField(max_length=80), required=False, max_length=500
+            child=Text(max_length=80), required=False, max_length=500
         )
 
     @extend_schema(parameters=[WAIT_FOR], responses=ProjectOutput(many=True))

@@ -21,6 +21,7 @@ from api.errors import problem
 from ingestion.accept import UploadRefused, accept_file
 from ingestion.models import Upload
 from ingestion.selectors import UPLOAD_STATES, upload_status
+from ingestion.upload import describe_size
 
 # Multipart overhead allowed beyond the file itself before a request is refused unread.
 _ENVELOPE_BYTES = 64 * 1024
@@ -130,7 +131,11 @@ def _refuse_oversized_body(request: Request) -> None:
     except ValueError:
         return
     if length > settings.INGEST_MAX_BYTES + _ENVELOPE_BYTES:
-        limit_mb = settings.INGEST_MAX_BYTES / 1_000_000
         raise TooLarge(
-            {"file": [f"the request is {length:,} bytes; uploads are limited to {limit_mb:g} MB"]}
+            {
+                "file": [
+                    f"The request is {describe_size(length)}, over the upload limit of"
+                    f" {describe_size(settings.INGEST_MAX_BYTES)} (the INGEST_MAX_BYTES setting)."
+                ]
+            }
         )

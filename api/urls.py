@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from api import (
@@ -11,41 +11,45 @@ from api import (
     sentences,
     uploads,
 )
+from api.converters import AnyCaseUUID
+
+# Before any urlpatterns use it (graph.urls too, included below).
+register_converter(AnyCaseUUID, "id")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("v1/projects/", projects.ProjectList.as_view(), name="project-list"),
-    path("v1/projects/<uuid:project_id>/", projects.ProjectDetail.as_view(), name="project-detail"),
+    path("v1/projects/<id:project_id>/", projects.ProjectDetail.as_view(), name="project-detail"),
     path("v1/interviews/", interviews.InterviewList.as_view(), name="interview-list"),
     path(
-        "v1/interviews/<uuid:interview_id>/",
+        "v1/interviews/<id:interview_id>/",
         interviews.InterviewDetail.as_view(),
         name="interview-detail",
     ),
     path(
-        "v1/interviews/<uuid:interview_id>/status/",
+        "v1/interviews/<id:interview_id>/status/",
         interview_commands.InterviewStatus.as_view(),
         name="interview-status",
     ),
     path(
-        "v1/interviews/<uuid:interview_id>/sentences/confirm/",
+        "v1/interviews/<id:interview_id>/sentences/confirm/",
         interview_commands.BulkConfirm.as_view(),
         name="interview-bulk-confirm",
     ),
     path(
-        "v1/interviews/<uuid:interview_id>/sentences/",
+        "v1/interviews/<id:interview_id>/sentences/",
         sentences.InterviewSentences.as_view(),
         name="interview-sentences",
     ),
-    path("v1/sentences/<uuid:sentence_id>/", sentences.SentenceDetail.as_view(), name="sentence"),
+    path("v1/sentences/<id:sentence_id>/", sentences.SentenceDetail.as_view(), name="sentence"),
     path(
-        "v1/sentences/<uuid:sentence_id>/history/",
+        "v1/sentences/<id:sentence_id>/history/",
         history.SentenceHistory.as_view(),
         name="sentence-history",
     ),
     *(
-        path(f"v1/sentences/<uuid:sentence_id>/{name}/", view.as_view(), name=f"sentence-{name}")
+        path(f"v1/sentences/<id:sentence_id>/{name}/", view.as_view(), name=f"sentence-{name}")
         for name, view in (
             ("edit", corrections.Edit),
             ("override", corrections.Override),
@@ -55,13 +59,13 @@ urlpatterns = [
         )
     ),
     path(
-        "v1/projects/<uuid:project_id>/domain-keywords/",
+        "v1/projects/<id:project_id>/domain-keywords/",
         projects.ProjectKeywords.as_view(),
         name="project-keywords",
     ),
     *(
         path(
-            f"v1/{scope}s/<uuid:{scope}_id>/export.{file_format}",
+            f"v1/{scope}s/<id:{scope}_id>/export.{file_format}",
             view.as_view(),
             {"file_format": file_format},
             name=f"{scope}-export-{file_format}",

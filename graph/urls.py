@@ -6,17 +6,17 @@ from graph import api
 
 urlpatterns = [
     path(
-        "projects/<uuid:project_id>/sentences/",
+        "projects/<id:project_id>/sentences/",
         api.GraphSentences.as_view(),
         name="graph-sentences",
     ),
     path(
-        "projects/<uuid:project_id>/topic-cooccurrence/",
+        "projects/<id:project_id>/topic-cooccurrence/",
         api.TopicCooccurrence.as_view(),
         name="graph-topic-cooccurrence",
     ),
     path(
-        "projects/<uuid:project_id>/shared-keywords/",
+        "projects/<id:project_id>/shared-keywords/",
         api.SharedKeywords.as_view(),
         name="graph-shared-keywords",
     ),

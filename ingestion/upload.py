@@ -35,15 +35,15 @@ _UTF8_BOM = "\ufeff"
 # Text has tabs, line and form feeds; many other control bytes mean a binary file.
 _BINARY_CONTROLS = bytes(b for b in [*range(0x20), 0x7F] if b not in b"\t\n\r\f")
 _MAX_CONTROL_SHARE = 0.05
-_MB = 1024 * 1024
+_MIB = 1024 * 1024
 
 
 def check_size(size: int, *, filename: str, max_bytes: int) -> None:
     """Refuse an upload over the limit — callers holding only its size check before reading."""
     if size > max_bytes:
         raise RejectedUpload(
-            f"{filename} is {_megabytes(size)}, over the upload limit of"
-            f" {_megabytes(max_bytes)} (the INGEST_MAX_BYTES setting)."
+            f"{filename} is {describe_size(size)}, over the upload limit of"
+            f" {describe_size(max_bytes)} (the INGEST_MAX_BYTES setting)."
         )
 
 
@@ -96,5 +96,7 @@ def _looks_like(raw: bytes) -> str | None:
     return None
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / _MB:.1f} MB ({size:,} bytes)"
+def describe_size(size: int) -> str:
+    """A size as every 413 of the product says it: exact bytes, then binary megabytes (the
+    default limit, INGEST_MAX_BYTES, is 5 MiB)."""
+    return f"{size:,} bytes ({size / _MIB:.1f} MiB)"

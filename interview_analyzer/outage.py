@@ -17,11 +17,13 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
 from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+
+from api.problems import API_ROOT, problem_response
+from api.problems import PROBLEM as PROBLEM  # where callers have always imported it from
 
 log = logging.getLogger(__name__)
 
@@ -30,22 +32,15 @@ DATABASE_OUTAGES = (OperationalError, InterfaceError)
 DATABASE_UNAVAILABLE = "The database is unavailable; try again shortly."
 # Seconds a client should wait before trying again: a restart takes a few.
 RETRY_AFTER_SECONDS = 5
-PROBLEM = "application/problem+json"
 _OUTAGE_SEEN = "_database_outage"  # set on a request whose unhandled error was an outage
 
 
 def outage_response(request: HttpRequest) -> HttpResponse:
     """The 503 for `request`: a problem for the API, the outage page for everything else."""
-    if request.path.startswith(settings.API_PREFIX):
-        # The body `api.errors.problem` writes; built here because a DRF Response can only be
-        # rendered inside a DRF view.
-        body = {
-            "type": "about:blank",
-            "title": "Service unavailable",
-            "status": 503,
-            "detail": DATABASE_UNAVAILABLE,
-        }
-        response: HttpResponse = JsonResponse(body, status=503, content_type=PROBLEM)
+    if request.path.startswith(API_ROOT):
+        response: HttpResponse = problem_response(
+            503, DATABASE_UNAVAILABLE, title="Service unavailable"
+        )
     else:
         page = render_to_string(
             "web/503.html", {"message": DATABASE_UNAVAILABLE, "retry_after": RETRY_AFTER_SECONDS}

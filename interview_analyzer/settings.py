@@ -51,6 +51,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Every error under /api/ is problem+json, whichever layer made it (api.middleware).
+    "api.middleware.ProblemMiddleware",
     # The database not answering is a 503 page (or problem) with Retry-After, not a 500; it sits
     # outside every middleware that may touch the database (sessions, auth, messages).
     "interview_analyzer.outage.DatabaseOutageMiddleware",
@@ -213,6 +215,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.errors.handle_exception",
+    # JSON only, its nesting bounded (api.parsers); the upload view sets its own form parsers.
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.BoundedJSONParser"],
     # Every user has an overall budget; the expensive endpoints (a view's `throttle_scope`)
     # have their own, smaller one. Counters live in the cache: configure a shared cache
     # (Redis, database) when several web processes serve the API, or each counts alone.

@@ -3,6 +3,12 @@ from django.urls import include, path
 
 from projections import views as projection_views
 
+# Under /api/ every error is a problem+json, elsewhere Django's page (api.middleware).
+handler400 = "api.middleware.bad_request"
+handler403 = "api.middleware.permission_denied"
+handler404 = "api.middleware.page_not_found"
+handler500 = "api.middleware.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),

@@ -41,8 +41,8 @@ def test_it_rejects_empty_or_whitespace_only_uploads_naming_the_file(raw):
 def test_it_rejects_uploads_over_the_limit_with_size_limit_and_setting():
     message = rejection(b"a" * (3 * 1024 * 1024), "big.txt", max_bytes=2 * 1024 * 1024)
     assert "big.txt" in message
-    assert "3.0 MB" in message
-    assert "2.0 MB" in message
+    assert "3,145,728 bytes (3.0 MiB)" in message
+    assert "2,097,152 bytes (2.0 MiB)" in message
     assert "INGEST_MAX_BYTES" in message
 
 

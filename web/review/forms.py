@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import QueryDict
 
+from api import parsers
 from api.rows import is_position
 from api.sentences import SINGLE_LABELS
 from events.dimensions import DIMENSIONS, Dimension
@@ -130,7 +131,8 @@ def override_fields(post: QueryDict) -> dict[str, Any]:
 
 def _initial(post: QueryDict, name: str, default: list[str]) -> list[str]:
     try:
-        value = json.loads(post[name])
+        # Bounded like every JSON a client sends (api.parsers): too deep is malformed.
+        value = parsers.loads(post[name])
     except (KeyError, ValueError):
         return default
     return [str(v) for v in value] if isinstance(value, list) else default
