@@ -19,6 +19,9 @@ import yaml
 
 from ingestion.transcripts.model import TranscriptError, TranscriptMetadata
 from ingestion.transcripts.speakers import normalise_name
+from interview_analyzer.safe_yaml import YamlRefused, load_yaml
+
+MAX_FRONT_MATTER_CHARS = 65_536  # a title, a date, names: far less; the bound is on what we parse
 
 _OPENING = re.compile(r"---[ \t]*\n")
 _CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
@@ -45,7 +48,10 @@ def read_front_matter(text: str) -> FrontMatter:
 
 def _load_yaml(source: str) -> dict[str, Any]:
     try:
-        loaded = yaml.safe_load(source)
+        loaded = load_yaml(source, max_chars=MAX_FRONT_MATTER_CHARS)
+    except YamlRefused as e:
+        line = e.line + 1 if e.line else 1  # after the opening '---' line
+        raise TranscriptError(f"front matter {e.problem}", line=line) from e
     except yaml.MarkedYAMLError as e:
         mark = e.context_mark or e.problem_mark  # where the broken construct began
         line = mark.line + 2 if mark else 1  # YAML counts from 0, after the opening '---' line

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
+from analysis.evaluation.run import load_dialogues
 from events.dimensions import FUNCTION_TYPES, PURPOSES, STRUCTURE_TYPES
 
 EVALUATION_DIR = Path(__file__).resolve().parents[2] / "analysis" / "evaluation"
@@ -33,7 +33,7 @@ MIN_DISTINCT_PURPOSES_BOTH = 20  # "most of the 24 across both splits"
 
 
 def load(split: str) -> list[dict[str, Any]]:
-    return yaml.safe_load((EVALUATION_DIR / f"{split}.yaml").read_text(encoding="utf-8"))
+    return load_dialogues(split)  # the product's own loader: no aliases, bounded
 
 
 def lines_of(split: str) -> list[dict[str, Any]]:
