@@ -16,6 +16,23 @@ class AccessError(ValueError):
     """A grant or revoke that names something that does not exist; the message says what."""
 
 
+def require_text(what: str, value: str) -> str:
+    """`value`, if it is text the database can hold and look up; else AccessError.
+
+    A byte that is not UTF-8 on the command line reaches Python as a lone surrogate (PEP 383),
+    which no database driver can encode (a crash, not a refusal); NUL is refused by PostgreSQL.
+    """
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise AccessError(
+            f"the {what} is not valid text (it holds a byte that is not UTF-8)"
+        ) from None
+    if "\x00" in value:
+        raise AccessError(f"the {what} is not valid text (it holds a NUL character)")
+    return value
+
+
 def _user(username: str) -> AbstractBaseUser:
     try:
         return get_user_model().objects.get(username=username)
@@ -23,14 +40,14 @@ def _user(username: str) -> AbstractBaseUser:
         raise AccessError(f"no user named {username!r}") from None
 
 
-def _project(slug: str) -> Project:
+def find_project(slug: str) -> Project:
     try:
         return Project.objects.get(slug=slug)
     except Project.DoesNotExist:
         raise AccessError(f"no project with slug {slug!r}") from None
 
 
-def _role(role: str) -> Role:
+def parse_role(role: str) -> Role:
     try:
         return Role(role)
     except ValueError:
@@ -41,9 +58,9 @@ def _role(role: str) -> Role:
 @transaction.atomic
 def grant(*, username: str, project_slug: str, role: str) -> Membership:
     """Make the user a member of the project with this role, or change the role they have."""
-    wanted = _role(role)
+    wanted = parse_role(role)
     membership, _ = Membership.objects.update_or_create(
-        user=_user(username), project=_project(project_slug), defaults={"role": wanted}
+        user=_user(username), project=find_project(project_slug), defaults={"role": wanted}
     )
     return membership
 
@@ -51,6 +68,6 @@ def grant(*, username: str, project_slug: str, role: str) -> Membership:
 def revoke(*, username: str, project_slug: str) -> bool:
     """End the user's membership of the project; False if there was none to end."""
     deleted, _ = Membership.objects.filter(
-        user=_user(username), project=_project(project_slug)
+        user=_user(username), project=find_project(project_slug)
     ).delete()
     return deleted > 0

@@ -171,6 +171,14 @@ PROJECTION_LANES = env.int("PROJECTION_LANES", default=12)
 if not 1 <= PROJECTION_LANES <= 256:
     raise environ.ImproperlyConfigured("PROJECTION_LANES must be from 1 to 256")
 
+# --- Accounts (issue 14) ------------------------------------------------------------------------
+# How long an invitation link (`manage.py adduser --invite`) stays valid; it works once.
+PASSWORD_RESET_TIMEOUT = env.int("INVITATION_MAX_AGE_SECONDS", default=3 * 24 * 3600)
+if PASSWORD_RESET_TIMEOUT <= 0:
+    raise environ.ImproperlyConfigured("INVITATION_MAX_AGE_SECONDS must be positive")
+# Where people reach the site, for links printed outside a request (invitations).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

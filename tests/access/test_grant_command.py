@@ -53,3 +53,14 @@ def test_it_fails_with_the_reason(cast, args, message):
     with pytest.raises(CommandError, match=message):
         grant_command(*args)
     assert role_in(user=cast.viewer, project_id=cast.acme.id) == Role.VIEWER
+
+
+@pytest.mark.parametrize("bad", ["vi\udcffewer", "vi\x00ewer"])
+@pytest.mark.parametrize("position", [0, 1, 2])
+def test_it_refuses_names_that_are_not_text(cast, bad, position):
+    """An undecodable byte on the command line arrives as a lone surrogate (PEP 383)."""
+    args = ["viewer", "acme", "viewer"]
+    args[position] = bad
+    with pytest.raises(CommandError, match="is not valid text"):
+        grant_command(*args)
+    assert role_in(user=cast.viewer, project_id=cast.acme.id) == Role.VIEWER

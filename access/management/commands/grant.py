@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from access.models import Role
 from access.selectors import membership_role
-from access.services import AccessError, grant, revoke
+from access.services import AccessError, grant, require_text, revoke
 
 
 class Command(BaseCommand):
@@ -24,6 +24,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         username, slug, role = options["username"], options["project_slug"], options["role"]
         try:
+            for what, value in [("username", username), ("project slug", slug), ("role", role)]:
+                if value is not None:
+                    require_text(what, value)
             if options["revoke"]:
                 self.stdout.write(self._revoke(username, slug))
             elif role is None:

@@ -1,0 +1,32 @@
+"""Logging in and out, and the invitation page where a new member sets their password."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+
+from access.invitations import invitation_tokens
+
+
+class SetPasswordView(auth_views.PasswordResetConfirmView):
+    """The invitation link (access.invitations): valid once, until it expires."""
+
+    token_generator = invitation_tokens
+    template_name = "web/set_password.html"
+    success_url = reverse_lazy("password-set")
+
+
+urlpatterns = [
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(
+            template_name="web/login.html", redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/invitation/<uidb64>/<token>/", SetPasswordView.as_view(), name="set-password"),
+    path(
+        "accounts/invitation/done/",
+        auth_views.PasswordResetCompleteView.as_view(template_name="web/password_set.html"),
+        name="password-set",
+    ),
+]
