@@ -88,6 +88,7 @@ class Workload:
     project_ids: list[uuid.UUID] = field(default_factory=list)
     interview_ids: list[uuid.UUID] = field(default_factory=list)
     sentence_ids: dict[uuid.UUID, list[uuid.UUID]] = field(default_factory=dict)
+    archived_ids: set[uuid.UUID] = field(default_factory=set)  # read-only for people
     head: int = 0  # the position of the last event appended
     events: int = 0  # how many were appended (positions need not be contiguous)
 
@@ -226,6 +227,7 @@ class WorkloadBuilder:
                 expected_version=self.version_of(Interview, last),
             )
         )
+        self.workload.archived_ids.add(last)
 
     def human_commands(self, count: int) -> None:
         sentence_ids = self.workload.all_sentence_ids
