@@ -5,8 +5,11 @@ record by record so a large project is never built in memory. The format comes f
 (`export.csv`, `export.jsonl`), not from content negotiation: a client sending
 `Accept: text/csv` gets the file, not a 406. Errors are found before the first byte is sent
 (access, unknown row, a malformed filter) and are answered as problem+json like the rest of the
-API. JSON Lines is served as `application/jsonl` (the name the JSON Lines site proposes; it is
-not registered with IANA, nor is the older `application/x-ndjson`).
+API. A failure while streaming (readmodel.export.guarded) is logged and aborts the response: the
+server closes the connection without ending the chunked body, which HTTP clients report as an
+incomplete read, instead of a 200 whose file silently stops at the failing row. JSON Lines is
+served as `application/jsonl` (the name the JSON Lines site proposes; it is not registered with
+IANA, nor is the older `application/x-ndjson`).
 """
 
 from collections.abc import Callable, Iterable, Iterator
@@ -22,25 +25,35 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import BaseParser
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from access.permissions import Role, require
 from api.errors import problem_responses
 from api.interviews import interview_for
+from api.renderers import JSONRenderer
 from api.rows import WAIT_FOR, wait_if_asked
 from api.sentences import FILTERS, filtered
-from readmodel.export import csv_lines, export_rows, jsonl_lines
+from readmodel.export import (
+    csv_lines,
+    csv_trailer,
+    export_rows,
+    guarded,
+    jsonl_lines,
+    jsonl_trailer,
+)
 from readmodel.models import Project, Sentence
 from readmodel.selectors import sentences_for_export
 
 Lines = Callable[[Iterable[dict[str, Any]]], Iterator[str]]
+Trailer = Callable[[str], str]
 
-# file format (the path's extension) -> (media type, how rows become text)
-FORMATS: dict[str, tuple[str, Lines]] = {
-    "csv": ("text/csv; charset=utf-8", csv_lines),
-    "jsonl": ("application/jsonl; charset=utf-8", jsonl_lines),
+# file format (the path's extension) -> (media type, how rows become text, the last record of
+# an export that cannot finish)
+FORMATS: dict[str, tuple[str, Lines, Trailer]] = {
+    "csv": ("text/csv; charset=utf-8", csv_lines, csv_trailer),
+    "jsonl": ("application/jsonl; charset=utf-8", jsonl_lines, jsonl_trailer),
 }
 SLUG_LENGTH = 80  # of a title in a file name: enough to recognise it, short enough for any OS
 
@@ -119,8 +132,11 @@ class ProjectExport(Export):
 def streamed(sentences: QuerySet[Sentence], file_format: str, stem: str) -> StreamingHttpResponse:
     """The sentences as a download named `<stem>-<today>.<format>`. Rows are read and formatted
     only while the response is sent, so everything that can fail must be checked before."""
-    media_type, lines = FORMATS[file_format]
-    response = StreamingHttpResponse(lines(export_rows(sentences)), content_type=media_type)
+    media_type, lines, trailer = FORMATS[file_format]
     filename = f"{slugify(stem)}-{timezone.localdate().isoformat()}.{file_format}"
+    # Encoded here, inside the guard: Django would encode outside it, where a failure is lost.
+    encoded = (line.encode("utf-8") for line in lines(export_rows(sentences)))
+    body = guarded(encoded, filename, lambda message: trailer(message).encode("utf-8"))
+    response = StreamingHttpResponse(body, content_type=media_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -23,18 +23,30 @@ tab or carriage return before one) as a formula: a sentence such as `=HYPERLINK(
 live link or worse on a reviewer's machine. Following OWASP's advice on CSV injection, such a
 text cell is written with a leading `'` (spreadsheets show the text, not its result). JSONL keeps
 every value as it is.
+
+An export that cannot finish (a row that cannot be read or encoded, the database gone) must not
+pass for a complete one: `guarded` logs the failure and raises `ExportFailed`, which the command
+turns into a non-zero exit (leaving no partial --output file) and which aborts the API's
+streamed response, so the client's HTTP library reports an incomplete body. A proxy may hide
+that abort (one reading the response as HTTP/1.0 cannot tell it from the end), so the API first
+sends a last record saying the export is incomplete (`jsonl_trailer`, `csv_trailer`): a JSONL
+object `{"export_error": ...}`, a CSV row whose only cell starts with `# export incomplete`.
 """
 
 import csv
 import json
-from collections.abc import Iterable, Iterator
-from typing import Any, TextIO
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TextIO, TypeVar
 
 from django.db.models import QuerySet
 
 from events.dimensions import Dimension
 from readmodel.digest import iso_utc
 from readmodel.models import Sentence
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 DIMENSION_NAMES: tuple[str, ...] = tuple(dimension.value for dimension in Dimension)
 CHUNK_SIZE = 1000
@@ -195,23 +207,58 @@ def csv_lines(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
         yield writer.writerow([csv_cell(flat[column]) for column in CSV_COLUMNS])
 
 
-def _write(lines: Iterable[str], out: TextIO) -> int:
-    """Write each line; return how many were written."""
-    count = 0
-    for line in lines:
-        out.write(line)
-        count += 1
-    return count
+class ExportFailed(Exception):
+    """An export stopped part-way: what was written of it is not the whole export."""
+
+    def __init__(self, what: str, written: int) -> None:
+        super().__init__(
+            f"the export of {what} failed after {written} records; what was written of it"
+            " is incomplete (the log has the cause)"
+        )
+        self.written = written
 
 
-def write_jsonl(rows: Iterable[dict[str, Any]], out: TextIO) -> int:
+def guarded(
+    records: Iterable[T], what: str, trailer: Callable[[str], T] | None = None
+) -> Iterator[T]:
+    """`records`, one at a time; if producing one fails, log why, yield `trailer(message)` when
+    given, and raise ExportFailed."""
+    written = 0
+    try:
+        for record in records:
+            yield record
+            written += 1
+    except Exception as e:
+        log.exception("export of %s failed after %d records", what, written)
+        failed = ExportFailed(what, written)
+        if trailer is not None:
+            yield trailer(str(failed))
+        raise failed from e
+
+
+def jsonl_trailer(message: str) -> str:
+    """The last line of a JSONL export that could not finish."""
+    return json.dumps({"export_error": message}, ensure_ascii=False) + "\n"
+
+
+def csv_trailer(message: str) -> str:
+    """The last record of a CSV export that could not finish."""
+    return csv.writer(_Echo()).writerow([f"# export incomplete: {message}"])
+
+
+def _write(lines: Iterable[str], out: TextIO, what: str) -> int:
+    """Write each line; return how many were written (ExportFailed if one cannot be)."""
+    return sum(1 for _ in guarded((out.write(line) for line in lines), what))
+
+
+def write_jsonl(rows: Iterable[dict[str, Any]], out: TextIO, what: str = "sentences") -> int:
     """Write one JSON object per line; return the number of rows."""
-    return _write(jsonl_lines(rows), out)
+    return _write(jsonl_lines(rows), out, what)
 
 
-def write_csv(rows: Iterable[dict[str, Any]], out: TextIO) -> int:
+def write_csv(rows: Iterable[dict[str, Any]], out: TextIO, what: str = "sentences") -> int:
     """Write the header, then one flattened row per sentence; return the number of rows.
 
     `out` should be opened with newline="" when it is a file, as the csv module asks.
     """
-    return _write(csv_lines(rows), out) - 1  # the header is not a sentence
+    return _write(csv_lines(rows), out, what) - 1  # the header is not a sentence

@@ -8,6 +8,7 @@ import uuid
 
 import pytest
 from django.core.management import call_command
+from django.db import connection  # noqa: F401  (read by a skipif condition)
 from django.http import StreamingHttpResponse
 from rest_framework.test import APIClient
 from rest_framework.throttling import ScopedRateThrottle
@@ -15,7 +16,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from events.wiring import get_event_store
 from projections.registry import get_projection
 from projections.runner import ProjectionRunner
-from readmodel.export import CSV_COLUMNS
+from readmodel.export import CSV_COLUMNS, ExportFailed
 from readmodel.models import Project, Sentence
 
 pytestmark = pytest.mark.django_db
@@ -249,3 +250,45 @@ def test_exports_have_their_own_throttle(ingested, monkeypatch):
     assert (
         ingested["viewer"].get(f"/api/v1/interviews/{ingested['interview_id']}/").status_code == 200
     )
+
+
+@pytest.mark.parametrize(
+    "unexportable",
+    [
+        pytest.param({"effective": ["not", "a", "mapping"]}, id="unreadable"),
+        pytest.param(
+            {"effective": {"overall_keywords": ["ji\ud800ra"]}},
+            id="unencodable",
+            marks=pytest.mark.skipif(
+                "connection.vendor != 'sqlite'",
+                reason="PostgreSQL's jsonb refuses a lone surrogate",
+            ),
+        ),
+    ],
+)
+@pytest.mark.parametrize("file_format", FORMATS)
+def test_an_export_that_cannot_finish_says_so_and_aborts_the_stream(
+    ingested, file_format, unexportable, caplog
+):
+    # A read-model row the export cannot read or encode, as an older release could leave.
+    Sentence.objects.filter(interview_id=ingested["interview_id"], index=2).update(**unexportable)
+    response = ingested["viewer"].get(interview_url(ingested["interview_id"], file_format))
+    assert response.status_code == 200  # the headers went before the failing row was read
+
+    written = {"csv": 3, "jsonl": 2}[file_format]  # rows 0 and 1, after the CSV header
+    chunks = []
+    stream = iter(response.streaming_content)
+    while len(chunks) < written + 1:
+        chunks.append(next(stream))
+    with pytest.raises(ExportFailed, match=f"failed after {written} records"):
+        next(stream)
+
+    last = chunks[-1].decode("utf-8")
+    if file_format == "jsonl":
+        assert "incomplete" in json.loads(last)["export_error"]
+    else:
+        [[cell]] = list(csv.reader(io.StringIO(last)))
+        assert cell.startswith("# export incomplete: ")
+    [record] = [r for r in caplog.records if r.name == "readmodel.export"]
+    assert record.levelname == "ERROR"
+    assert record.exc_info

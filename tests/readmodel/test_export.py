@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection  # noqa: F401  (read by a skipif condition)
 
 from readmodel.export import CSV_COLUMNS, export_rows, write_csv, write_jsonl
 from readmodel.models import Sentence
@@ -322,3 +323,51 @@ class TestCsvInjection:
         first = json.loads(export("jsonl", str(INTERVIEW_1)).splitlines()[0])
 
         assert {column: first[column] for column in FORMULAS} == FORMULAS
+
+
+# A read-model row the export cannot finish with, as data an older release could leave behind:
+# `effective` that is not a mapping, or (SQLite only: PostgreSQL's jsonb never held one) a lone
+# surrogate in a keyword, which no UTF-8 file can hold.
+UNEXPORTABLE = {
+    "unreadable": pytest.param({"effective": ["not", "a", "mapping"]}, id="unreadable"),
+    "unencodable": pytest.param(
+        {"effective": {"overall_keywords": ["ji\ud800ra"]}},
+        id="unencodable",
+        marks=pytest.mark.skipif(
+            "connection.vendor != 'sqlite'", reason="PostgreSQL's jsonb refuses a lone surrogate"
+        ),
+    ),
+}
+
+
+@pytest.fixture
+def second_row_unexportable(request):
+    save(fixture_rows())
+    Sentence.objects.filter(interview_id=INTERVIEW_1, index=1).update(**request.param)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+@pytest.mark.parametrize("second_row_unexportable", UNEXPORTABLE.values(), indirect=True)
+@pytest.mark.usefixtures("second_row_unexportable")
+class TestAnExportThatCannotFinish:
+    def test_it_exits_non_zero_and_leaves_the_output_file_as_it_was(self, fmt, tmp_path, caplog):
+        target = tmp_path / f"out.{fmt}"
+        target.write_text("yesterday's export\n")
+
+        with pytest.raises(CommandError, match=r"failed after \d+ records; .* incomplete"):
+            call_command("export", str(INTERVIEW_1), "--format", fmt, "--output", str(target))
+
+        assert target.read_text() == "yesterday's export\n"
+        assert list(tmp_path.iterdir()) == [target]  # no partial file left behind
+        [record] = [r for r in caplog.records if r.name == "readmodel.export"]
+        assert record.levelname == "ERROR"
+        assert record.exc_info
+
+    def test_an_export_to_stdout_fails_too(self, fmt, tmp_path):
+        # stdout is a real file here (a StringIO would accept what UTF-8 cannot encode)
+        with (
+            (tmp_path / "stdout").open("w", encoding="utf-8") as out,
+            pytest.raises(CommandError, match="incomplete"),
+        ):
+            call_command("export", str(INTERVIEW_1), "--format", fmt, stdout=out)

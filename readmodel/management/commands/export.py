@@ -2,16 +2,18 @@
 
 Thin on purpose: parse and check the arguments, pick the sentences with the selector, hand them
 to `readmodel.export`, which the REST API shares. The data goes to stdout unless --output is
-given, so the command can be piped.
+given, so the command can be piped. An export that fails part-way exits with status 1; with
+--output it leaves FILE as it was (the export is written beside it, then renamed into place).
 """
 
 import uuid
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from readmodel.export import export_rows, write_csv, write_jsonl
+from readmodel.export import ExportFailed, export_rows, write_csv, write_jsonl
 from readmodel.selectors import interview_get, project_get, sentences_for_export
 
 WRITERS = {"jsonl": write_jsonl, "csv": write_csv}
@@ -29,12 +31,14 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         sentences = sentences_for_export(**self._selection(options))
         write = WRITERS[options["format"]]
-        if options["output"] is None:
-            write(export_rows(sentences), self.stdout)
-            return
-        path = Path(options["output"])
-        with path.open("w", encoding="utf-8", newline="") as out:
-            count = write(export_rows(sentences), out)
+        try:
+            if options["output"] is None:
+                write(export_rows(sentences), self.stdout)
+                return
+            path = Path(options["output"])
+            count = _write_file(path, lambda out: write(export_rows(sentences), out, path.name))
+        except ExportFailed as e:
+            raise CommandError(str(e)) from e  # exit status 1; guarded logged the cause
         self.stderr.write(f"wrote {count} sentences to {path}")
 
     def _selection(self, options: dict[str, Any]) -> dict[str, Any]:
@@ -55,3 +59,15 @@ class Command(BaseCommand):
         if interview_get(interview_id=interview_id) is None:
             raise CommandError(f"no interview with id {interview_id}")
         return {"interview_id": interview_id}
+
+
+def _write_file(path: Path, write: Callable[[TextIO], int]) -> int:
+    """`write` into a file beside `path`, renamed to `path` only once complete."""
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        with partial.open("w", encoding="utf-8", newline="") as out:
+            count = write(out)
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
+    return count
