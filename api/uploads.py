@@ -7,7 +7,7 @@ queued for the pipeline; `Location` points at its status resource.
 
 from django.conf import settings
 from django.http import Http404
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -17,7 +17,7 @@ from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from access.permissions import Role, require
-from api.errors import problem
+from api.errors import problem, problem_responses
 from ingestion.accept import UploadRefused, accept_file
 from ingestion.models import Upload
 from ingestion.selectors import UPLOAD_STATES, upload_status
@@ -77,9 +77,13 @@ class UploadTranscript(APIView):
         request={"multipart/form-data": UploadInput},
         responses={
             202: UploadAccepted,
-            400: OpenApiResponse(description="the file cannot be ingested (errors.file says why)"),
-            409: OpenApiResponse(description="the same content is an archived interview"),
-            413: OpenApiResponse(description="over INGEST_MAX_BYTES"),
+            **problem_responses(
+                {
+                    400: "the file cannot be ingested (errors.file says why)",
+                    409: "the same content is an archived interview",
+                    413: "over INGEST_MAX_BYTES",
+                }
+            ),
         },
     )
     def post(self, request: Request) -> Response:

@@ -221,7 +221,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",  # the browser UI (CSRF on)
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Every operation documents its problem answers too (api.schema).
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ProblemSchema",
     "EXCEPTION_HANDLER": "api.errors.handle_exception",
     # JSON only, its nesting bounded (api.parsers); the upload view sets its own form parsers.
     "DEFAULT_PARSER_CLASSES": ["api.parsers.BoundedJSONParser"],
