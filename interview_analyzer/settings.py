@@ -4,6 +4,8 @@ from pathlib import Path
 
 import environ
 
+from interview_analyzer.secrets import refuse_placeholder_secret
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -15,13 +17,32 @@ DEBUG = env.bool("DEBUG", default=False)
 if DEBUG:
     SECRET_KEY = env.str("SECRET_KEY", default="insecure-dev-key-only-for-debug")
 else:
-    # No default: a production deployment without a secret must not start.
-    SECRET_KEY = env.str("SECRET_KEY")
+    # No default: a production deployment without a secret must not start, nor one with a
+    # value copied from an example (see interview_analyzer.secrets).
+    SECRET_KEY = refuse_placeholder_secret(env.str("SECRET_KEY"))
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 # Behind a proxy that terminates TLS: the origins the browser UI is served from (CSRF checks
 # them), and SECURE_COOKIES=1 so the session and CSRF cookies travel over HTTPS only.
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
+# HTTPS only (docs/operations.md, "Production settings"): redirect plain HTTP, and HSTS for
+# SECURE_HSTS_SECONDS. Off by default, since a development server speaks plain HTTP and HSTS,
+# once a browser has seen it, cannot be taken back before it expires.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+# Load balancers probe health and Prometheus scrapes metrics over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics$"]
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# The TLS proxy tells Django the request came over HTTPS; without this, SECURE_SSL_REDIRECT
+# behind a proxy redirects for ever. Set it only if the proxy always sets (or strips) the header.
+if env.bool("TRUST_X_FORWARDED_PROTO", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if SECURE_HSTS_SECONDS < 0:
+    raise environ.ImproperlyConfigured("SECURE_HSTS_SECONDS must not be negative")
+# Content-Security-Policy on every response (interview_analyzer.csp); CSP_REPORT_ONLY=1 sends it
+# as Content-Security-Policy-Report-Only, to try a change of policy without breaking pages.
+CSP_REPORT_ONLY = env.bool("CSP_REPORT_ONLY", default=False)
 # One cache for every web process (the API throttles count there), e.g. redis://host:6379/1 or
 # dbcache://cache_table (after `manage.py createcachetable`); each process's memory by default.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
@@ -51,6 +72,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost but one, so every answer (503 pages, errors, the API) carries the policy.
+    "interview_analyzer.csp.ContentSecurityPolicyMiddleware",
     # Every error under /api/ is problem+json, whichever layer made it (api.middleware).
     "api.middleware.ProblemMiddleware",
     # The database not answering is a 503 page (or problem) with Retry-After, not a 500; it sits
