@@ -11,9 +11,13 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 
+from access.authentication import AdminLoginForm
 from access.forms import AddMemberForm
 from access.invitations import invitation_path, validity
 from access.models import Membership
+
+# The admin's login is throttled like the site's (access.throttle), with the same messages.
+admin.site.login_form = AdminLoginForm
 
 
 @admin.register(Membership)

@@ -195,12 +195,32 @@ if not 1 <= PROJECTION_LANES <= 256:
     raise environ.ImproperlyConfigured("PROJECTION_LANES must be from 1 to 256")
 
 # --- Accounts (issue 14) ------------------------------------------------------------------------
+# Failed logins (web, admin) per account and per client address, and bad API tokens per address,
+# allowed within a window; past that, refused until the window ends (access.throttle). Counted
+# in the cache above: set CACHE_URL to a shared cache when several web processes serve.
+AUTHENTICATION_BACKENDS = ["access.authentication.ThrottledModelBackend"]
+LOGIN_FAILURES_PER_ACCOUNT = env.int("LOGIN_FAILURES_PER_ACCOUNT", default=5)
+LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=50)
+TOKEN_FAILURES_PER_ADDRESS = env.int("TOKEN_FAILURES_PER_ADDRESS", default=20)
+LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=15 * 60)
 # How long an invitation link (`manage.py adduser --invite`) stays valid; it works once.
 PASSWORD_RESET_TIMEOUT = env.int("INVITATION_MAX_AGE_SECONDS", default=3 * 24 * 3600)
-if PASSWORD_RESET_TIMEOUT <= 0:
-    raise environ.ImproperlyConfigured("INVITATION_MAX_AGE_SECONDS must be positive")
 # Where people reach the site, for links printed outside a request (invitations).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Reverse proxies appending to X-Forwarded-For (REST_FRAMEWORK's NUM_PROXIES below).
+REST_FRAMEWORK_NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+for _name in (
+    "LOGIN_FAILURES_PER_ACCOUNT",
+    "LOGIN_FAILURES_PER_ADDRESS",
+    "TOKEN_FAILURES_PER_ADDRESS",
+    "LOGIN_FAILURE_WINDOW_SECONDS",
+):
+    if globals()[_name] <= 0:
+        raise environ.ImproperlyConfigured(f"{_name} must be positive")
+if PASSWORD_RESET_TIMEOUT <= 0:
+    raise environ.ImproperlyConfigured("INVITATION_MAX_AGE_SECONDS must be positive")
+if REST_FRAMEWORK_NUM_PROXIES < 0:
+    raise environ.ImproperlyConfigured("NUM_PROXIES must be 0 or more")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -240,7 +260,8 @@ API_PREFIX = "/api/v1/"
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes an anonymous request a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",  # integrations
+        # Integrations; bad tokens are throttled per address (access.throttle).
+        "access.authentication.ThrottledTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",  # the browser UI (CSRF on)
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -256,6 +277,10 @@ REST_FRAMEWORK = {
         "rest_framework.throttling.UserRateThrottle",
         "rest_framework.throttling.ScopedRateThrottle",
     ],
+    # The client's address, for these throttles and for failed logins: REMOTE_ADDR, or with
+    # NUM_PROXIES=N the address N proxies back in X-Forwarded-For. Never the whole header (DRF's
+    # default), which any client can write to escape a per-address limit.
+    "NUM_PROXIES": REST_FRAMEWORK_NUM_PROXIES,
     "DEFAULT_THROTTLE_RATES": {
         "user": env.str("API_THROTTLE_USER", default="6000/hour"),
         "uploads": env.str("API_THROTTLE_UPLOADS", default="120/hour"),

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET
 from prometheus_client import CONTENT_TYPE_LATEST
 
+from access import throttle
 from projections.health import observe, readiness_report
 from projections.observability import metrics_text
 
@@ -22,8 +23,15 @@ def metrics(request: HttpRequest) -> HttpResponse:
     in production set the token, or keep /metrics off the public network (network policy)."""
     token = settings.METRICS_TOKEN
     if token:
+        # Bad tokens are counted per address like the API's (access.throttle).
+        refused = throttle.token_refusal(request)
+        if refused is not None:
+            response = HttpResponse(f"{refused.message}\n", status=429)
+            response["Retry-After"] = str(refused.retry_after)
+            return response
         given = request.headers.get("Authorization", "")
         if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+            throttle.record_token_failure(request)
             response = HttpResponse("metrics need a bearer token\n", status=401)
             response["WWW-Authenticate"] = 'Bearer realm="metrics"'
             return response
