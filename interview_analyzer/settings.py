@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "interview_analyzer.csp.ContentSecurityPolicyMiddleware",
     # Every error under /api/ is problem+json, whichever layer made it (api.middleware).
     "api.middleware.ProblemMiddleware",
+    # Tells a client whether its `?wait_for=` position was reached (api.rows).
+    "api.rows.WaitForHeadersMiddleware",
     # The database not answering is a 503 page (or problem) with Retry-After, not a 500; it sits
     # outside every middleware that may touch the database (sessions, auth, messages).
     "interview_analyzer.outage.DatabaseOutageMiddleware",
@@ -191,6 +193,14 @@ if Q_REDIS_URL := env.str("Q_REDIS_URL", default=""):
 # Lanes per projection: events are routed by a stable hash of their interview (or project), so
 # changing this number re-routes them — replay the projections after changing it.
 PROJECTION_LANES = env.int("PROJECTION_LANES", default=12)
+# `?wait_for=`: how long a read waits for its position, and how many requests of one process may
+# wait at once; the others answer at once with what the read model has (projections.waiting).
+READ_WAIT_SECONDS = env.float("READ_WAIT_SECONDS", default=2.0)
+READ_WAIT_CONCURRENCY = env.int("READ_WAIT_CONCURRENCY", default=4)
+if not 0 <= READ_WAIT_SECONDS <= 30:
+    raise environ.ImproperlyConfigured("READ_WAIT_SECONDS must be from 0 to 30")
+if READ_WAIT_CONCURRENCY < 1:
+    raise environ.ImproperlyConfigured("READ_WAIT_CONCURRENCY must be 1 or more")
 if not 1 <= PROJECTION_LANES <= 256:
     raise environ.ImproperlyConfigured("PROJECTION_LANES must be from 1 to 256")
 

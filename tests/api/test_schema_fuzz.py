@@ -94,7 +94,7 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/", application, config=CONF
 
 
 @pytest.fixture
-def fuzzed_api(ingested, role, monkeypatch, caplog) -> Iterator[None]:
+def fuzzed_api(ingested, role, monkeypatch, caplog, settings) -> Iterator[None]:
     """The ingested project, reachable with FUZZ_TOKEN as a staff user with `role` in it."""
     assert str(ingested["interview_id"]) == str(INTERVIEW_ID), "the sample's ids changed"
     stored = Sentence.objects.filter(interview_id=INTERVIEW_ID).values_list("id", flat=True)
@@ -111,9 +111,9 @@ def fuzzed_api(ingested, role, monkeypatch, caplog) -> Iterator[None]:
     # smaller budgets of exports and uploads): 429s would hide those endpoints' answers. The
     # throttles still run, every scope with a rate the run cannot reach.
     monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", defaultdict(lambda: "100000000/hour"))
-    # No projection runner here, so `?wait_for=<generated position>` would wait its full 5 s:
+    # No projection runner here, so `?wait_for=<generated position>` would wait its full limit:
     # answer at once instead (the bounded wait itself is tested in test_history.py).
-    monkeypatch.setattr("api.rows.WAIT_LIMIT", 0.0)
+    settings.READ_WAIT_SECONDS = 0.0
     # A 5xx's traceback is logged by django.request at ERROR and shows in the failure's
     # captured log; the hundreds of expected 4xx (WARNING) would bury it.
     caplog.set_level(logging.ERROR, logger="django.request")
