@@ -14,6 +14,7 @@ from api.corrections import IF_MATCH, if_match_version
 from api.fields import Text
 from api.interviews import interview_for
 from api.sentences import FILTERS, filtered
+from api.text import acceptable_text
 from commands.bulk import confirm_sentences
 from commands.bus import dispatch
 from commands.messages import ChangeInterviewStatus
@@ -49,7 +50,7 @@ class InterviewStatus(APIView):
 
 
 class BulkNoteInput(serializers.Serializer):
-    note = Text(max_length=2000, required=False, allow_blank=True)
+    note = Text(max_length=2000, required=False, allow_blank=True, validators=[acceptable_text])
 
 
 class SeenSentence(serializers.Serializer):

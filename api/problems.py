@@ -28,7 +28,9 @@ def problem_body(status_code: int, title: str, detail: str, **extra: Any) -> dic
     return body
 
 
-def problem_response(status_code: int, detail: str, *, title: str | None = None) -> JsonResponse:
+def problem_response(
+    status_code: int, detail: str, *, title: str | None = None, **extra: Any
+) -> JsonResponse:
     """A problem as a plain Django response (a DRF Response renders only inside a DRF view)."""
-    body = problem_body(status_code, title or title_of(status_code), detail)
+    body = problem_body(status_code, title or title_of(status_code), detail, **extra)
     return JsonResponse(body, status=status_code, content_type=PROBLEM)

@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # A form or query string that is not UTF-8 is refused, not read with U+FFFD in it.
+    "interview_analyzer.form_encoding.FormEncodingMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -275,6 +277,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",  # the browser UI (CSRF on)
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # DRF's, made safe against text that cannot be encoded (see api/renderers.py).
+    "DEFAULT_RENDERER_CLASSES": [
+        "api.renderers.JSONRenderer",
+        "api.renderers.BrowsableAPIRenderer",
+    ],
     # Every operation documents its problem answers too (api.schema).
     "DEFAULT_SCHEMA_CLASS": "api.schema.ProblemSchema",
     "EXCEPTION_HANDLER": "api.errors.handle_exception",
