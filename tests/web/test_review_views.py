@@ -78,6 +78,24 @@ def sam_overrides_the_purpose(world, row: Sentence) -> str:
 # --- reading ----------------------------------------------------------------------------------
 
 
+HTMX_CONFIG = re.compile(r"<meta name=\"htmx-config\" content='([^']*)'>")
+
+
+@pytest.mark.parametrize("path", ["page", "form"])
+def test_a_review_page_has_one_htmx_config_that_swaps_conflicts(world, path):
+    # htmx reads only the first htmx-config meta: a second one (as pages once had) is ignored,
+    # and with it the rule that swaps a 409 into the row.
+    row = sentence(world, 0)
+    url = world.page if path == "page" else f"/review/sentences/{row.id}/override/"
+    html = client_for(world, "rita").get(url).content.decode()
+    configs = HTMX_CONFIG.findall(html)
+    assert len(configs) == 1, configs
+    config = json.loads(configs[0])
+    assert config["includeIndicatorStyles"] is False
+    swapped = [rule for rule in config["responseHandling"] if rule.get("swap")]
+    assert any(re.search(rule["code"], "409") and not rule.get("error") for rule in swapped)
+
+
 def test_a_viewer_sees_every_sentence_and_no_edit_control(world):
     page = client_for(world, "vera").get(world.page)
     html = page.content.decode()
