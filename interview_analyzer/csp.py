@@ -1,7 +1,7 @@
 """The Content-Security-Policy every response carries (issue 14, item 15).
 
 Our pages load scripts and styles from our own static files only: no inline `<script>`, no
-`on...=` or `hx-on` attributes, no `style=` (`web/templates`; htmx's own indicator `<style>` is
+`on...=` or `hx-on` attributes, no `style=` (`templates/`; htmx's own indicator `<style>` is
 turned off in base.html). So the policy allows 'self' and nothing inline, which makes an
 injected script inert even if escaping ever failed.
 

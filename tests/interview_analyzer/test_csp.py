@@ -22,7 +22,7 @@ def test_pages_carry_a_policy_that_refuses_inline_script(client):
 def test_no_template_has_inline_script_handlers_or_styles():
     found = [
         f"{path.relative_to(BASE_DIR)}: {match.group(0)}"
-        for path in (BASE_DIR / "web" / "templates").rglob("*.html")
+        for path in (BASE_DIR / "templates").rglob("*.html")
         for match in INLINE.finditer(path.read_text(encoding="utf-8"))
         if "{#" not in path.read_text(encoding="utf-8")[max(0, match.start() - 80) : match.start()]
     ]

@@ -6,7 +6,13 @@ import pytest
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-TEMPLATES = sorted(path for path in ROOT.glob("*/templates/**/*.html") if ".venv" not in path.parts)
+# The project's templates (Django's DIRS), and any an app still keeps of its own.
+TEMPLATES = sorted(
+    path
+    for pattern in ("templates/**/*.html", "*/templates/**/*.html")
+    for path in ROOT.glob(pattern)
+    if ".venv" not in path.parts
+)
 
 
 def test_the_product_has_templates_to_check() -> None:

@@ -6,7 +6,7 @@ actor and the version the row was rendered with. A stale version is shown as a c
 the other expert changed and a choice to re-apply or drop one's own change — never retried or
 overwritten (SPEC 6).
 
-One set of templates (web/templates/web/review/) serves the whole page and its htmx fragments
+One set of templates (templates/web/review/) serves the whole page and its htmx fragments
 (the list when the filters change, one row after a write, a row with its form open), so a
 fragment is the page's markup.
 
