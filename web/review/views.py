@@ -18,11 +18,12 @@ from access.actors import actor_for
 from access.permissions import Role
 from api.corrections import Confirm, Edit, Override, Revert, SentenceCommandView
 from api.interview_commands import BulkConfirmInput, seen_rows
-from api.rows import is_position, visible_row
+from api.rows import visible_row
 from commands.bulk import BulkOutcome, confirm_sentences
 from commands.errors import InterviewArchived, InvalidCommand
 from edits.corrections import Conflicted, sentence_correct
 from readmodel.models import Interview, Sentence
+from readmodel.selectors import is_position
 from web.review import listing
 from web.review.conflicts import conflicted, unseen_changes
 from web.review.display import Row
