@@ -26,16 +26,8 @@ from api.commands import accepted, actor_of
 from api.errors import problem
 from api.fields import Text
 from api.sentences import SentenceOutput, sentence_for
-from commands.bus import dispatch
 from commands.errors import StaleVersion
-from commands.messages import (
-    ClearAnalysis,
-    ConfirmSentence,
-    EditSentence,
-    HumanCommand,
-    OverrideAnalysis,
-    RevertOverride,
-)
+from edits.corrections import Conflicted, sentence_correct
 from events.dimensions import (
     DIMENSIONS,
     MAX_KEYWORDS,
@@ -126,10 +118,7 @@ class SentenceCommandView(APIView):
     """One command on one sentence; subclasses name the input and how to build the command."""
 
     input: ClassVar[type[serializers.Serializer]]
-    command: ClassVar[type[HumanCommand]]
-
-    def build(self, data: dict[str, Any]) -> dict[str, Any]:
-        return dict(data)
+    action: ClassVar[str]  # the correction of edits.corrections
 
     def post(self, request: Request, sentence_id: UUID) -> Response:
         sentence = sentence_for(request, sentence_id, Role.REVIEWER)
@@ -138,17 +127,16 @@ class SentenceCommandView(APIView):
             return expected
         data = self.input(data=request.data)
         data.is_valid(raise_exception=True)
-        command = self.command(
+        outcome = sentence_correct(
             actor=actor_of(request),
             sentence_id=sentence.id,
+            action=self.action,
+            data=data.validated_data,
             expected_version=expected,
-            **self.build(data.validated_data),
         )
-        try:
-            result = dispatch(command)
-        except StaleVersion as stale:
-            return _stale(stale, sentence)
-        return accepted(result, location=f"/api/v1/sentences/{sentence.id}/")
+        if isinstance(outcome, Conflicted):
+            return _stale(outcome.stale, sentence)
+        return accepted(outcome.result, location=f"/api/v1/sentences/{sentence.id}/")
 
 
 def if_match_version(request: Request, row: Sentence | Interview) -> int | Response:
@@ -219,33 +207,24 @@ def _schema(input_type: type[serializers.Serializer]) -> Callable:
 
 @_schema(EditInput)
 class Edit(SentenceCommandView):
-    input, command = EditInput, EditSentence
-
-    def build(self, data: dict[str, Any]) -> dict[str, Any]:
-        return {"new_text": data["text"], "reason": data["reason"]}
+    input, action = EditInput, "edit"
 
 
 @_schema(OverrideInput)
 class Override(SentenceCommandView):
-    input, command = OverrideInput, OverrideAnalysis
+    input, action = OverrideInput, "override"
 
 
 @_schema(RevertInput)
 class Revert(SentenceCommandView):
-    input, command = RevertInput, RevertOverride
-
-    def build(self, data: dict[str, Any]) -> dict[str, Any]:
-        return {"fields": tuple(data["fields"]), "reason": data["reason"]}
+    input, action = RevertInput, "revert"
 
 
 @_schema(ClearInput)
 class Clear(SentenceCommandView):
-    input, command = ClearInput, ClearAnalysis
+    input, action = ClearInput, "clear"
 
 
 @_schema(ConfirmInput)
 class Confirm(SentenceCommandView):
-    input, command = ConfirmInput, ConfirmSentence
-
-    def build(self, data: dict[str, Any]) -> dict[str, Any]:
-        return {"note": data.get("note") or None}
+    input, action = ConfirmInput, "confirm"

@@ -14,8 +14,8 @@ from rest_framework.request import Request
 
 from access.permissions import Role, require
 from projections.waiting import wait_for_position
+from readmodel.selectors import MAX_POSITION, is_position
 
-MAX_POSITION = 2**63 - 1  # the largest global position a store records (a signed 64-bit integer)
 REACHED = "X-Wait-For-Reached"  # "true" or "false": whether the read shows `wait_for`
 WAIT_FOR = OpenApiParameter(
     "wait_for",
@@ -36,13 +36,6 @@ def visible_row(model: type[M], row_id: UUID, request: Request, role: Role) -> M
         raise Http404
     require(user=request.user, project_id=row.project_id, role=role)
     return row
-
-
-def is_position(raw: str) -> bool:
-    """Whether `raw` is a global position: ASCII digits only, at most MAX_POSITION. `str.isdigit`
-    alone also accepts "²" and other digits `int` refuses, which made `?wait_for=²` a 500; and
-    `int` refuses more than 4300 digits (ValueError), which made a long one a 500."""
-    return raw.isascii() and raw.isdigit() and len(raw) <= 19 and int(raw) <= MAX_POSITION
 
 
 def wait_if_asked(

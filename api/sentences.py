@@ -18,9 +18,9 @@ from rest_framework.views import APIView
 from access.permissions import Role
 from api.interviews import interview_for
 from api.rows import WAIT_FOR, text_param, visible_row, wait_if_asked
+from events.dimensions import SINGLE_LABELS
 from readmodel.models import Sentence
 
-SINGLE_LABELS = ("function_type", "structure_type", "purpose", "topic_level_1", "topic_level_3")
 FLAGS = {
     "reviewed": "reviewed",
     "overridden": "overridden",

@@ -66,6 +66,8 @@ DIMENSIONS: dict[Dimension, DimensionSpec] = {
         DimensionSpec(Dimension.DOMAIN_KEYWORDS, None, multi=True, context=0),
     )
 }
+# The single-valued dimensions (one label each), in catalogue order: what a reader filters by.
+SINGLE_LABELS = tuple(d.value for d, spec in DIMENSIONS.items() if not spec.multi)
 
 DimensionValue = str | list[str]
 

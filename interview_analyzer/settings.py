@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "api.apps.ApiConfig",
     "web.apps.WebConfig",
     "graph.apps.GraphConfig",
+    "edits.apps.EditsConfig",
     "interview_analyzer.apps.InterviewAnalyzerConfig",
 ]
 

@@ -10,6 +10,15 @@ from django.db.models import QuerySet
 
 from readmodel.models import Interview, Project, Sentence
 
+MAX_POSITION = 2**63 - 1  # the largest global position a store records (a signed 64-bit integer)
+
+
+def is_position(raw: str) -> bool:
+    """Whether `raw` is a global position: ASCII digits only, at most MAX_POSITION. `str.isdigit`
+    alone also accepts "²" and other digits `int` refuses, which made `?wait_for=²` a 500; and
+    `int` refuses more than 4300 digits (ValueError), which made a long one a 500."""
+    return raw.isascii() and raw.isdigit() and len(raw) <= 19 and int(raw) <= MAX_POSITION
+
 
 def project_get(*, slug: str) -> Project | None:
     return Project.objects.filter(slug=slug).first()

@@ -22,12 +22,13 @@ from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from access.permissions import Role
-from api.rows import is_position, visible_row
+from api.rows import visible_row
 from commands.history import sentence_as_of, sentence_history, sentence_state
 from events.dimensions import DIMENSIONS
 from events.store import EventStore
 from events.wiring import get_event_store
 from readmodel.models import Interview, Sentence
+from readmodel.selectors import is_position
 
 EVENT_TITLES = {
     "SentenceCreated": "Sentence created",

@@ -7,10 +7,9 @@ from typing import Any
 from django.http import QueryDict
 
 from api import parsers
-from api.rows import is_position
-from api.sentences import SINGLE_LABELS
-from events.dimensions import DIMENSIONS, Dimension
+from events.dimensions import DIMENSIONS, SINGLE_LABELS, Dimension
 from readmodel.models import Project, Sentence
+from readmodel.selectors import is_position
 from web.review.display import LABELS, as_text
 
 

@@ -11,8 +11,8 @@ from rest_framework.exceptions import ValidationError
 from access.permissions import Role
 from access.selectors import role_in
 from api.interview_commands import MAX_BULK
-from api.sentences import SINGLE_LABELS, filtered
-from events.dimensions import DIMENSIONS, Dimension
+from api.sentences import filtered
+from events.dimensions import DIMENSIONS, SINGLE_LABELS, Dimension
 from readmodel.models import Interview, Project, Sentence
 from web.review.display import LABELS, Row
 

@@ -18,11 +18,12 @@ from access.actors import actor_for
 from access.permissions import Role
 from api.corrections import Confirm, Edit, Override, Revert, SentenceCommandView
 from api.interview_commands import BulkConfirmInput, seen_rows
-from api.rows import is_position, visible_row
+from api.rows import visible_row
 from commands.bulk import BulkOutcome, confirm_sentences
-from commands.bus import dispatch
-from commands.errors import InterviewArchived, InvalidCommand, StaleVersion
+from commands.errors import InterviewArchived, InvalidCommand
+from edits.corrections import Conflicted, sentence_correct
 from readmodel.models import Interview, Sentence
+from readmodel.selectors import is_position
 from web.review import listing
 from web.review.conflicts import conflicted, unseen_changes
 from web.review.display import Row
@@ -74,25 +75,25 @@ def correction(request: HttpRequest, sentence_id: UUID, action: str) -> HttpResp
     version = seen_version(request.POST)
     if version is None:
         return HttpResponseBadRequest("the form must carry the version of the sentence it shows")
-    view, data = CORRECTIONS[action], payload(action, request.POST)
-    serializer = view.input(data=data)
+    serializer = CORRECTIONS[action].input(data=payload(action, request.POST))
     if not serializer.is_valid():
         return refused(request, sentence, action, form_errors(serializer.errors, action))
-    command = view.command(
-        actor=actor_for(request.user),
-        sentence_id=sentence.id,
-        expected_version=version,
-        **view().build(serializer.validated_data),
-    )
     try:
-        result = dispatch(command)
-    except StaleVersion as stale:
-        return conflicted(request, sentence, action, serializer.validated_data, stale)
+        outcome = sentence_correct(
+            actor=actor_for(request.user),
+            sentence_id=sentence.id,
+            action=action,
+            data=serializer.validated_data,
+            expected_version=version,
+        )
     except InterviewArchived as archived:  # no form to fix: the row, read-only, and why
         return row_response(request, Row(sentence, errors={"form": [str(archived)]}), status=422)
     except InvalidCommand as invalid:
         return refused(request, sentence, action, {"form": [str(invalid)]})
-    return written(request, sentence, result)
+    if isinstance(outcome, Conflicted):
+        stale = outcome.stale
+        return conflicted(request, sentence, action, serializer.validated_data, stale)
+    return written(request, sentence, outcome.result)
 
 
 def opened(request: HttpRequest, sentence: Sentence, action: str) -> HttpResponse:
