@@ -1,4 +1,4 @@
-"""The Swagger UI at /api/docs/, under the Content-Security-Policy (interview_analyzer.csp).
+"""The Swagger UI at /api/docs/, under the Content-Security-Policy (common.csp).
 
 Swagger UI comes from the CDN drf-spectacular points at (SWAGGER_UI_DIST) and styles itself
 inline; the split view serves its start-up script from its own URL rather than inline, so only
@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from drf_spectacular.settings import spectacular_settings
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
-from interview_analyzer.csp import INLINE_STYLES, csp_allow
+from common.csp import INLINE_STYLES, csp_allow
 
 _dist = urlsplit(spectacular_settings.SWAGGER_UI_DIST)
 SWAGGER_ORIGIN = f"{_dist.scheme}://{_dist.netloc}" if _dist.netloc else "'self'"

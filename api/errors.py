@@ -21,9 +21,9 @@ from api.middleware import refused_request
 from api.problems import PROBLEM, problem_body, title_of
 from commands.errors import AlreadyExists, InvalidCommand, StaleVersion
 from commands.errors import NotFound as AggregateNotFound
+from common.outage import DATABASE_OUTAGES, DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS
 from events.store import EventStoreUnavailable
 from graph.connection import GraphUnavailable
-from interview_analyzer.outage import DATABASE_OUTAGES, DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS
 from projections.port import ProjectionUnavailable
 
 log = logging.getLogger(__name__)

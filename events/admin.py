@@ -1,7 +1,7 @@
 from django.contrib import admin
 
+from common.admin import ReadOnlyAdmin
 from events.models import StoredEvent
-from interview_analyzer.admin import ReadOnlyAdmin
 
 
 @admin.register(StoredEvent)

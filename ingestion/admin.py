@@ -7,8 +7,8 @@ the upload status or restarts the reaction.
 
 from django.contrib import admin
 
+from common.admin import ReadOnlyAdmin
 from ingestion.models import ReactionCheckpoint, Upload
-from interview_analyzer.admin import ReadOnlyAdmin
 
 
 @admin.register(Upload)

@@ -3,10 +3,11 @@
 A stopped or restarting PostgreSQL (or a locked SQLite file) makes the driver raise
 `OperationalError` — or `InterfaceError` when Django reuses a connection the server closed —
 wherever the request first touches the database: the API's token check, a page's session, a
-read-model query. The REST API answers those in its exception handler (`api.errors`) as
-problems; `DatabaseOutageMiddleware` answers the rest: a view's outage (the pages) through
-`process_exception`, and one raised by another middleware (a session saved on the way out)
-by replacing the 500 Django made of it, which `got_request_exception` tells it about.
+read-model query (which errors count: `common.outage`). The REST API answers those in its
+exception handler (`api.errors`) as problems; `DatabaseOutageMiddleware` answers the rest:
+a view's outage (the pages) through `process_exception`, and one raised by another middleware
+(a session saved on the way out) by replacing the 500 Django made of it, which
+`got_request_exception` tells it about.
 
 Nothing here touches the database: the 503 page is rendered without the request's context
 (no user, no messages — both would read the session).
@@ -18,20 +19,14 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.signals import got_request_exception
-from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
 from api.problems import API_ROOT, problem_response
-from api.problems import PROBLEM as PROBLEM  # where callers have always imported it from
+from common.outage import DATABASE_OUTAGES, DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS
 
 log = logging.getLogger(__name__)
 
-# Errors of the database itself (refused, terminated, shutting down, locked): wait and retry.
-DATABASE_OUTAGES = (OperationalError, InterfaceError)
-DATABASE_UNAVAILABLE = "The database is unavailable; try again shortly."
-# Seconds a client should wait before trying again: a restart takes a few.
-RETRY_AFTER_SECONDS = 5
 _OUTAGE_SEEN = "_database_outage"  # set on a request whose unhandled error was an outage
 
 

@@ -4,8 +4,8 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from common.admin import ReadOnlyAdmin
 from events.wiring import get_event_store
-from interview_analyzer.admin import ReadOnlyAdmin
 from projections.models import LaneCheckpoint, ParkedEvent
 from projections.parking import ParkedError, discard, retry
 from projections.registry import get_projection

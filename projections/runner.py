@@ -18,9 +18,9 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from common.logging import bind_correlation_id, bind_log_context
 from events.envelope import RecordedEvent
 from events.store import EventStore
-from interview_analyzer.logging import bind_correlation_id, bind_log_context
 from projections import metrics
 from projections.lanes import blocking_key, lane_of
 from projections.leases import LaneLeases

@@ -6,7 +6,7 @@ would contradict the event log), so every page is read-only.
 
 from django.contrib import admin
 
-from interview_analyzer.admin import ReadOnlyAdmin
+from common.admin import ReadOnlyAdmin
 from readmodel.models import Interview, Project, Sentence
 
 

@@ -13,8 +13,8 @@ from typing import Any
 
 from analysis.context import analysis_requests
 from analysis.port import Analyzer, Utterance
+from common.safe_yaml import load_yaml
 from events.dimensions import DEFAULT_DOMAIN_KEYWORDS
-from interview_analyzer.safe_yaml import load_yaml
 
 HERE = Path(__file__).resolve().parent
 SPLITS = {"dev": HERE / "dev.yaml", "test": HERE / "test.yaml"}

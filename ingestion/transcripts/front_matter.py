@@ -17,9 +17,9 @@ from typing import Any
 
 import yaml
 
+from common.safe_yaml import YamlRefused, load_yaml
 from ingestion.transcripts.model import TranscriptError, TranscriptMetadata
 from ingestion.transcripts.speakers import normalise_name
-from interview_analyzer.safe_yaml import YamlRefused, load_yaml
 
 MAX_FRONT_MATTER_CHARS = 65_536  # a title, a date, names: far less; the bound is on what we parse
 

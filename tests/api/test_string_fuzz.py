@@ -19,11 +19,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from access.services import grant
+from api.problems import PROBLEM
 from commands.aggregates import project_id_for_slug, sentence_id
 from events.models import StoredEvent
 from events.text import find_text_problem
 from events.wiring import get_event_store
-from interview_analyzer.outage import PROBLEM
 from tests.api.conftest import client_for
 
 pytestmark = pytest.mark.django_db

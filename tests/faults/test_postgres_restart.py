@@ -25,8 +25,9 @@ import httpx
 import pytest
 from django.db import connection  # noqa: F401 (read by the skipif condition)
 
+from api.problems import PROBLEM
+from common.outage import DATABASE_UNAVAILABLE
 from events.dimensions import PURPOSES
-from interview_analyzer.outage import DATABASE_UNAVAILABLE, PROBLEM
 from tests.api.test_whole_product import SETUP
 from tests.conftest import POSTGRES_ONLY
 from tests.faults.servers import answers_ok, free_port, wait_for

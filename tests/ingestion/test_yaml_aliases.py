@@ -18,6 +18,7 @@ from django_q.models import OrmQ
 
 from access.services import grant
 from analysis.evaluation import run as evaluation
+from common.safe_yaml import MAX_DEPTH, YamlRefused, load_yaml
 from events.wiring import get_event_store
 from ingestion.models import Upload
 from ingestion.pipeline import PIPELINE
@@ -25,7 +26,6 @@ from ingestion.prepare import prepare_upload
 from ingestion.projects import ensure_project
 from ingestion.transcripts import TranscriptError, parse_transcript
 from ingestion.upload import RejectedUpload
-from interview_analyzer.safe_yaml import MAX_DEPTH, YamlRefused, load_yaml
 from readmodel.models import Project
 from tests.api.conftest import client_for
 from tests.web.helpers import catch_up, logged_in

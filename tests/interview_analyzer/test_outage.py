@@ -17,8 +17,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.errors import EVENT_STORE_UNAVAILABLE
+from api.problems import PROBLEM
+from common.outage import DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS
 from events.store import EventStoreUnavailable
-from interview_analyzer.outage import DATABASE_UNAVAILABLE, PROBLEM, RETRY_AFTER_SECONDS
 
 REFUSED = 'connection to server at "10.0.0.7", port 5432 failed: Connection refused'
 

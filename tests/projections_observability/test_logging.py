@@ -1,4 +1,4 @@
-"""JSON log lines with correlation ids (interview_analyzer.logging) and their wiring."""
+"""JSON log lines with correlation ids (common.logging) and their wiring."""
 
 import json
 import logging
@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from interview_analyzer.logging import (
+from common.logging import (
     JsonFormatter,
     bind_correlation_id,
     bind_log_context,
