@@ -1,4 +1,5 @@
-"""Context windows (SPEC 4): the target sentence plus ±N neighbours, N set per dimension."""
+"""Context windows (docs/architecture.md, Dimensions): the target sentence plus ±N neighbours, N set
+per dimension."""
 
 from collections.abc import Sequence
 

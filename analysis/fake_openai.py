@@ -9,7 +9,8 @@ Behaviours:
 - "ok": a valid answer with confidences.
 - "missing_confidence": a valid answer without its "confidence" object.
 - "malformed_json": a completion whose content is not JSON.
-- "bad_labels": well-formed JSON with labels outside SPEC 4's sets.
+- "bad_labels": well-formed JSON with labels outside the label sets of
+  docs/architecture.md, Dimensions.
 - "disconnect": the connection closes without a response.
 - ("status", code) or ("status", code, {header: value}): an OpenAI-style error response.
 - ("hang", seconds): wait that long before answering "ok" (for client timeouts).

@@ -1,8 +1,10 @@
-"""The `openai` analyzer: any OpenAI-compatible chat-completions endpoint (SPEC 4).
+"""The `openai` analyzer: any OpenAI-compatible chat-completions endpoint
+(docs/architecture.md, Dimensions).
 
 OpenAI, Azure, vLLM and Ollama all speak `POST {base_url}/chat/completions`. One call per
-sentence, JSON output validated against SPEC 4's sets, at most `concurrency` calls in flight,
-retries with exponential backoff and jitter, and a timeout on every call.
+sentence, JSON output validated against the label sets of docs/architecture.md, Dimensions, at most
+`concurrency` calls in flight, retries with exponential backoff and jitter, and a timeout on every
+call.
 
 The prompt, the reading of replies and their leniencies live in `analysis.openai_prompt`.
 """

@@ -1,4 +1,5 @@
-"""What the `openai` analyzer says to the model and how it reads the reply (SPEC 4).
+"""What the `openai` analyzer says to the model and how it reads the reply
+(docs/architecture.md, Dimensions).
 
 Leniencies — each harmless, each applied before `validate_analysis` sees the answer:
 - a label that differs from an allowed one only in case or spacing ("Pain  Points") is read as
@@ -89,7 +90,8 @@ def user_message(request: AnalysisRequest) -> str:
 
     Windows are nested, so sending only the widest would be shorter — but a model cannot be
     trusted to count ±N lines itself; an explicit window per neighbourhood keeps each dimension
-    to the context SPEC 4 gives it. Near the edges of an interview windows coincide and merge.
+    to its context (docs/architecture.md, Dimensions). Near the edges of an interview windows
+    coincide and merge.
     """
     windows: dict[str, list[str]] = {}  # rendered window -> the dimensions it is for
     for dimension in DIMENSIONS:

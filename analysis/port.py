@@ -1,14 +1,14 @@
-"""The Analyzer port: what every analysis backend promises (SPEC 4).
+"""The Analyzer port: what every analysis backend promises (docs/architecture.md, Dimensions).
 
 A backend gets a batch of `AnalysisRequest`s — one per sentence, each carrying the context
 window every dimension is allowed to see — and returns one `Analysis` per request, in order.
 
 Contract:
 - `analyze` returns exactly `len(requests)` results, result *i* for request *i*.
-- Every value is inside SPEC 4's sets: one label for single-label dimensions; up to six
-  lower-cased phrases for `overall_keywords`; up to six entries of the request's
-  `domain_keywords`, spelled as in that list, for `domain_keywords`. `validate_analysis`
-  checks exactly this; backends call it before returning.
+- Every value is inside the label sets of docs/architecture.md, Dimensions: one label for
+  single-label dimensions; up to six lower-cased phrases for `overall_keywords`; up to six entries
+  of the request's `domain_keywords`, spelled as in that list, for `domain_keywords`.
+  `validate_analysis` checks exactly this; backends call it before returning.
 - Each value has a confidence in [0, 1] that says how sure the backend honestly is.
 - A backend that cannot analyse every request (after its own retries) raises `AnalyzerError`
   and returns nothing: the pipeline never records half a batch from a failed call.
@@ -113,7 +113,8 @@ class Analyzer(ABC):
 
 
 def validate_analysis(values: Mapping[str, Any], domain_keywords: Sequence[str]) -> dict:
-    """`values` normalised, with every dimension present and inside SPEC 4's sets.
+    """`values` normalised, with every dimension present and inside the label sets of
+    docs/architecture.md, Dimensions.
 
     Raises InvalidDimensionValue naming the first bad dimension.
     """

@@ -10,7 +10,7 @@ from events.envelope import Actor
 
 
 def actor_of(request: Request) -> Actor:
-    """The command's actor: the authenticated user (SPEC 10.2)."""
+    """The command's actor: the authenticated user (docs/architecture.md, Standing rule 2)."""
     return actor_for(request.user)
 
 

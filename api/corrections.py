@@ -2,7 +2,8 @@
 
 Each is a command with the authenticated user as actor and the version the user saw, taken
 from If-Match (the sentence's ETag): without it the answer is 428; if the sentence changed
-since, 412 with what it looks like now — never a silent overwrite (SPEC 6, SPEC 10.1).
+since, 412 with what it looks like now — never a silent overwrite
+(docs/architecture.md, Corrections; Standing rule 1).
 """
 
 import re

@@ -1,5 +1,5 @@
 """Reading the read model: the one place access is checked for a row by id, and the bounded
-wait for a position that gives a client read-your-writes (SPEC 7)."""
+wait for a position that gives a client read-your-writes (docs/architecture.md, Projections)."""
 
 from collections.abc import Callable
 from typing import TypeVar

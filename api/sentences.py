@@ -1,7 +1,8 @@
 """Sentences: the list of an interview (filters, cursor pagination) and one sentence with ETag.
 
 The ETag is the sentence stream's version: a write must send it back as If-Match, so a change
-made meanwhile by someone else is answered 412 instead of overwritten (SPEC 6).
+made meanwhile by someone else is answered 412 instead of overwritten
+(docs/architecture.md, Corrections).
 """
 
 from uuid import UUID

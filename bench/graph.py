@@ -1,4 +1,4 @@
-"""Graph projection figures (issue 7, item 5): how fast the Neo4j read model is rebuilt from the
+"""Graph projection figures: how fast the Neo4j read model is rebuilt from the
 log, batched (the projection as it runs) against event by event (the naive projector), measured
 in the same run on the same history. Runs only when NEO4J_BOLT_URL names a Neo4j, whose graph
 it REPLACES (a read model: `manage.py replay graph` rebuilds it from the log afterwards).
@@ -40,7 +40,7 @@ class GraphParams:
     batch_size: int = 1000
     # The event-by-event run stops at the first batch boundary after this many seconds.
     per_event_budget_s: float = 600.0
-    # The history must be at least this long (issue 7 asks for >= 50,000 events; the quick
+    # The history must be at least this long (a replay figure needs >= 50,000 events; the quick
     # mode's smoke test sets 0).
     min_events: int = 50_000
 

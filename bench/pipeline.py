@@ -1,4 +1,4 @@
-"""Pipeline figures (issue 3): heuristic throughput, and the openai backend's concurrency.
+"""Pipeline figures: heuristic throughput, and the openai backend's concurrency.
 
 - heuristic: the three shared sample transcripts through `ingest()` into a fresh database
   (sentences/s, events included), beside the same-run baseline of the analyzer alone on the

@@ -1,4 +1,4 @@
-"""Projection figures (issue 4): how fast the relational read model is rebuilt from the log, and
+"""Projection figures: how fast the relational read model is rebuilt from the log, and
 how soon a command's change can be read with the projector running. Per database, in a worker
 whose Django is set up for a fresh, migrated bench database:
 

@@ -2,7 +2,8 @@
 
 Each sentence is confirmed at the version its reader was shown, as its own command: one that
 changed meanwhile is skipped with the reason, never overwritten, and the others still go through
-(SPEC 6). Plain Python over the bus: callers choose the sentences and report the outcome.
+(docs/architecture.md, Corrections). Plain Python over the bus: callers choose the sentences and
+report the outcome.
 """
 
 from collections.abc import Iterable

@@ -55,7 +55,8 @@ class AlreadyExists(CommandError):
 
 
 class StaleVersion(CommandError):
-    """The stream moved on since the caller looked at it (SPEC 6, SPEC 10.1).
+    """The stream moved on since the caller looked at it (docs/architecture.md, Corrections;
+    Standing rule 1).
 
     Carries what the caller needs to show a conflict instead of overwriting another expert's
     work: the version the stream is at now and exactly the events the caller has not seen.

@@ -225,7 +225,8 @@ def _change_sentence(
 
 
 def _project_of(repo: Repository, sentence: Sentence) -> Project:
-    # Domain keywords are validated against the project's list as it is now (SPEC 4).
+    # Domain keywords are validated against the project's list as it is now
+    # (docs/architecture.md, Dimensions).
     assert sentence.project_id is not None
     return _existing(repo, Project, sentence.project_id)
 

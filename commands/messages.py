@@ -1,9 +1,10 @@
 """The commands: imperative, immutable requests to change one aggregate.
 
 Every command names its actor explicitly — the edge fills it from the authenticated user or the
-pipeline's identity, never from anything the client sends (SPEC 6, SPEC 10.2). Human commands
-also carry the stream version the user saw, so a change made meanwhile by someone else is
-reported back instead of overwritten (SPEC 10.1).
+pipeline's identity, never from anything the client sends (docs/architecture.md, Corrections;
+Standing rule 2). Human commands also carry the stream version the user saw, so a change made
+meanwhile by someone else is reported back instead of overwritten
+(docs/architecture.md, Standing rule 1).
 
 Each command records exactly one event type (`records`); the bus routes each to one handler.
 """

@@ -80,7 +80,8 @@ class Repository:
         """Append the aggregate's pending events at `expected_version`.
 
         A conflict raises StaleVersion and appends nothing; the events are never re-appended
-        on the caller's behalf, which is how the replaced system lost experts' work (SPEC 10.1).
+        on the caller's behalf, which is how the replaced system lost experts' work
+        (docs/architecture.md, Standing rule 1).
         """
         if not aggregate.pending:
             raise ValueError(f"{aggregate.stream} has no pending events to save")

@@ -1,5 +1,6 @@
 """What a handled command answers: enough for an API to reply 202 and for a reader to wait
-until projections have caught up with the command's events (SPEC 7, read-your-writes)."""
+until projections have caught up with the command's events (docs/architecture.md, Projections,
+read-your-writes)."""
 
 from dataclasses import dataclass
 from uuid import UUID

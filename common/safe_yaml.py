@@ -2,7 +2,7 @@
 
 PyYAML's `safe_load` still expands aliases: a few hundred bytes of nested `&a [*b, *b, ...]`
 (the "billion laughs") grow into gigabytes while the constructor builds them, and a request or
-a worker is held for minutes (issue 14, item 9). Bounding the size of the result after loading
+a worker is held for minutes. Bounding the size of the result after loading
 is too late, so this loader refuses every anchor and alias while composing, before anything is
 expanded; the text is bounded before it is scanned, and so is nesting, since the composer
 recurses once per level. What a person writes in front matter never needs an alias.

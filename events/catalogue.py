@@ -1,4 +1,5 @@
-"""The event catalogue (SPEC 3): one pydantic schema per event type, validated on append.
+"""The event catalogue (docs/architecture.md, Events): one pydantic schema per event type, validated
+on append.
 
 A schema change bumps the type's `schema_version` and registers an upcaster from the old version,
 so events written long ago still load as the current shape (see `upcast`).
@@ -118,7 +119,7 @@ class InterviewStatusChanged(Payload):
 
 
 # --- Sentence: every payload carries interview_id and project_id so projections can route and
-# authorise it without lookups (SPEC 10.3). ------------------------------------------------------
+# authorise it without lookups (docs/architecture.md, Standing rule 3). --------------------------
 
 
 class SentencePayload(Payload):

@@ -1,4 +1,4 @@
-"""The seven analysis dimensions and their allowed values (SPEC 4).
+"""The seven analysis dimensions and their allowed values (docs/architecture.md, Dimensions).
 
 They live here, beside the event catalogue, because event payloads are validated against them and
 `events` imports nothing else of ours.
@@ -73,7 +73,7 @@ DimensionValue = str | list[str]
 
 
 class InvalidDimensionValue(ValueError):
-    """A dimension name or value outside SPEC 4's sets."""
+    """A dimension name or value outside the label sets of docs/architecture.md, Dimensions."""
 
 
 def parse_dimension(name: str) -> Dimension:

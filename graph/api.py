@@ -1,4 +1,5 @@
-"""The graph read model in the REST API: cross-interview questions on one project (SPEC 7).
+"""The graph read model in the REST API: cross-interview questions on one project
+(docs/architecture.md, Projections).
 
 One view per question, each thin: check membership (a non-member gets 404), validate the query
 string with its `Input` serializer (400 with field errors), run one `graph.queries` function.

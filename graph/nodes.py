@@ -1,4 +1,5 @@
-"""The graph read model's schema (SPEC 7), declared once with neomodel node classes.
+"""The graph read model's schema (docs/architecture.md, Projections), declared once with neomodel
+node classes.
 
 These classes are the contract the projection writes and the graph queries read:
 

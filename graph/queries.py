@@ -1,4 +1,5 @@
-"""Read queries on the graph read model: the cross-interview questions of SPEC 7.
+"""Read queries on the graph read model: the cross-interview questions of
+docs/architecture.md, Projections.
 
 Plain functions, each one Cypher statement on `graph_session()`, keyword-only arguments, results
 as frozen dataclasses. Every value from a caller travels as a Cypher parameter; the only text

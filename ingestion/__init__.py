@@ -1,1 +1,2 @@
-"""Ingestion: transcripts in, sentences and analyses out, as events (SPEC 8)."""
+"""Ingestion: transcripts in, sentences and analyses out, as events
+(docs/architecture.md, Ingestion)."""

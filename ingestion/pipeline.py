@@ -1,4 +1,5 @@
-"""The ingestion pipeline: a prepared upload in, events out (SPEC 8). It writes nothing else.
+"""The ingestion pipeline: a prepared upload in, events out (docs/architecture.md, Ingestion). It
+writes nothing else.
 
 upload → InterviewCreated → status processing → SentenceCreated per sentence →
 AnalysisGenerated per sentence → status analyzed (or failed, with the reason).

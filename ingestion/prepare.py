@@ -1,8 +1,9 @@
 """From uploaded bytes to the sentences to record — everything that can refuse an upload.
 
 All of it runs before the first event is appended, so a refused file leaves nothing behind
-(SPEC 8: bad input is rejected with a clear message and nothing half-written). That includes
-checking every event the upload will produce against the catalogue's limits, with stand-in ids.
+(docs/architecture.md, Ingestion: bad input is rejected with a clear message and nothing
+half-written). That includes checking every event the upload will produce against the catalogue's
+limits, with stand-in ids.
 """
 
 import hashlib

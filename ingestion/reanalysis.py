@@ -7,7 +7,7 @@ overrides are untouched: they sit above the AI values in the sentence's effectiv
 Delivery is at least once (the checkpoint is saved after the work), and handling is idempotent:
 the command's id is the edit event's id, so the analysis event's id is derived from it and a
 second handling of the same edit is a no-op. That also makes the edit the analysis event's
-causation_id, as SPEC 3 asks.
+causation_id (docs/architecture.md, Events).
 """
 
 import logging

@@ -1,4 +1,4 @@
-"""Sentences from turns: the unit experts review (SPEC 8).
+"""Sentences from turns: the unit experts review (docs/architecture.md, Ingestion).
 
 pysbd finds the boundaries (abbreviations, decimals, ellipses, quotes); we only take positions
 from it and cut the turn ourselves, so every sentence is exactly a stretch of the turn and maps

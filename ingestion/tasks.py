@@ -1,4 +1,4 @@
-"""The pipeline as django-q2 tasks (ORM broker by default, SPEC 8).
+"""The pipeline as django-q2 tasks (ORM broker by default, docs/architecture.md, Ingestion).
 
 A task carries the uploaded bytes themselves, so a task handed out again after its worker died
 has everything to resume; the pipeline's idempotency makes that second run safe. (django-q2

@@ -1,4 +1,5 @@
-"""Uploaded bytes to transcript text, or a refusal the user can act on (SPEC 8).
+"""Uploaded bytes to transcript text, or a refusal the user can act on
+(docs/architecture.md, Ingestion).
 
 The text returned is the reference for every character offset in the system: decoded from
 UTF-8, a leading byte-order mark removed, and line endings normalised to LF (CRLF and lone CR

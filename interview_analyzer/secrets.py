@@ -1,4 +1,4 @@
-"""SECRET_KEY values that must never sign a production session (issue 14, item 15).
+"""SECRET_KEY values that must never sign a production session.
 
 `.env.example` ships `SECRET_KEY=change-me` and DEBUG mode has a fallback key; both are public,
 so a deployment that copied either signs sessions, password-reset links and CSRF tokens with a

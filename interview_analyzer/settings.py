@@ -152,7 +152,7 @@ if not 0 < ESDB_TIMEOUT <= 600:
         f"ESDB_TIMEOUT must be more than 0 and at most 600 seconds, not {ESDB_TIMEOUT}"
     )
 
-# --- Ingestion and analysis (SPEC 4, SPEC 8) ---------------------------------------------------
+# --- Ingestion and analysis --------------------------------------------------------------------
 # The analyzer backend: "heuristic" (offline rules, the default) or "openai" (any
 # OpenAI-compatible chat-completions endpoint: OpenAI, Azure, vLLM, Ollama).
 ANALYZER = env.str("ANALYZER", default="heuristic")
@@ -192,7 +192,7 @@ if Q_REDIS_URL := env.str("Q_REDIS_URL", default=""):
     del Q_CLUSTER["orm"]
     Q_CLUSTER["redis"] = Q_REDIS_URL
 
-# --- Projections (SPEC 7) -----------------------------------------------------------------------
+# --- Projections --------------------------------------------------------------------------------
 # Lanes per projection: events are routed by a stable hash of their interview (or project), so
 # changing this number re-routes them — replay the projections after changing it.
 PROJECTION_LANES = env.int("PROJECTION_LANES", default=12)
@@ -207,7 +207,7 @@ if READ_WAIT_CONCURRENCY < 1:
 if not 1 <= PROJECTION_LANES <= 256:
     raise environ.ImproperlyConfigured("PROJECTION_LANES must be from 1 to 256")
 
-# --- Accounts (issue 14) ------------------------------------------------------------------------
+# --- Accounts -----------------------------------------------------------------------------------
 # Failed logins (web, admin) per account and per client address, and bad API tokens per address,
 # allowed within a window; past that, refused until the window ends (access.throttle). Counted
 # in the cache above: set CACHE_URL to a shared cache when several web processes serve.
@@ -250,7 +250,7 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 
-# --- Observability (SPEC 7) --------------------------------------------------------------------
+# --- Observability -----------------------------------------------------------------------------
 # A lane behind the head whose checkpoint has not moved for this long is "stalled": /health/ready
 # answers 503 and projection_lane_stalled is 1.
 PROJECTION_STALL_SECONDS = env.int("PROJECTION_STALL_SECONDS", default=120)
@@ -268,7 +268,7 @@ if LOG_FORMAT not in {"text", "json"}:
 if PROJECTION_STALL_SECONDS <= 0:
     raise environ.ImproperlyConfigured("PROJECTION_STALL_SECONDS must be positive")
 
-# --- REST API (issue 5) ---------------------------------------------------------------------------
+# --- REST API -------------------------------------------------------------------------------------
 API_PREFIX = "/api/v1/"
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes an anonymous request a 401, not a 403.
@@ -325,12 +325,12 @@ LOGGING = {
     "loggers": {"httpx": {"level": "WARNING"}},
 }
 
-# --- Correction UI (issue 6) ----------------------------------------------------------------------
+# --- Correction UI --------------------------------------------------------------------------------
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "projects"
 LOGOUT_REDIRECT_URL = "login"
 
-# --- Graph read model (issue 7, SPEC 7) -------------------------------------------------------
+# --- Graph read model -------------------------------------------------------------------------
 # Any Neo4j 5 server or Aura: bolt://host:7687, neo4j+s://xxxx.databases.neo4j.io, with
 # credentials in the URL (bolt://user:password@host:7687). Empty: the graph projection is off
 # and everything else works. `make neo4j` runs a local one (no authentication, loopback only).

@@ -12,7 +12,8 @@ handler500 = "api.middleware.server_error"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
-    # Operations (SPEC 7): no login; see projections.views for who may reach /metrics.
+    # Operations (docs/architecture.md, Projections): no login; see projections.views for who may
+    # reach /metrics.
     path("metrics", projection_views.metrics, name="metrics"),
     path("health/live", projection_views.health_live, name="health-live"),
     path("health/ready", projection_views.health_ready, name="health-ready"),

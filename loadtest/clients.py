@@ -3,8 +3,9 @@ the run's duration over reads and corrections of the shared sentence pool.
 
 A correction is the UI's loop over the API: GET the sentence (ETag), decide, POST with If-Match.
 A 412 is answered as a person would: look at the sentence as it is now (the 412 carries it) and
-decide again, at most MAX_ATTEMPTS times — never the same write blindly re-sent (SPEC 6).
-Threads, not processes: the clients wait on the network almost all the time.
+decide again, at most MAX_ATTEMPTS times — never the same write blindly re-sent
+(docs/architecture.md, Corrections). Threads, not processes: the clients wait on the network almost
+all the time.
 """
 
 import random

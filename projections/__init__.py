@@ -1,1 +1,2 @@
-"""The projection service: read models kept from the global event log (SPEC 7)."""
+"""The projection service: read models kept from the global event log
+(docs/architecture.md, Projections)."""

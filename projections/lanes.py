@@ -13,8 +13,8 @@ from events.envelope import RecordedEvent
 def blocking_key(event: RecordedEvent) -> str:
     """What orders and blocks this event: its interview, or its project for project events.
 
-    Sentence events carry interview_id in their data (SPEC 3; the system this replaces routed
-    only one sentence event type correctly, SPEC 10.3).
+    Sentence events carry interview_id in their data (docs/architecture.md, Events; the system this
+    replaces routed only one sentence event type correctly, docs/architecture.md, Standing rule 3).
     """
     if event.aggregate_type == "Project":
         return f"Project-{event.aggregate_id}"

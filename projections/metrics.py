@@ -1,4 +1,4 @@
-"""Prometheus metrics of the projection runner (SPEC 7, observability).
+"""Prometheus metrics of the projection runner (docs/architecture.md, Projections, observability).
 
 Counters and the batch histogram live in the process that applies events (the runner, which
 serves them with --metrics-port). Lag and parked counts are read from the database when

@@ -8,7 +8,7 @@ class LaneCheckpoint(models.Model):
 
     Every event routed to the lane at or below `position` has been applied or parked. The
     relational projection writes it in the same transaction as its read-model changes, so a
-    crash can neither lose an event nor apply one twice (SPEC 7).
+    crash can neither lose an event nor apply one twice (docs/architecture.md, Projections).
     """
 
     projection = models.CharField(max_length=50)

@@ -1,4 +1,5 @@
-"""Parked events: listing, retrying in order, discarding (SPEC 7, SPEC 10.5).
+"""Parked events: listing, retrying in order, discarding (docs/architecture.md, Projections;
+Standing rule 5).
 
 A parked event was given up on after retries; the later events of its interview wait behind it
 (also parked), so an interview's events are applied in order or not at all. Retrying applies

@@ -7,8 +7,9 @@ transaction. Events at or below a lane's checkpoint are skipped, so a restart (a
 any instant) resumes exactly where each lane stopped.
 
 A failing event is retried (`attempts` times, with backoff); then it is parked, and every later
-event of its interview is parked behind it, while other interviews go on (SPEC 7, SPEC 10.5:
-the checkpoint moves past an event only once it is applied or parked — never on a failure).
+event of its interview is parked behind it, while other interviews go on
+(docs/architecture.md, Projections; Standing rule 5: the checkpoint moves past an event only once it
+is applied or parked — never on a failure).
 """
 
 import logging

@@ -1,4 +1,5 @@
-"""Health and metrics endpoints (SPEC 7; SPEC 10.6: they existed in code but were never exposed).
+"""Health and metrics endpoints (docs/architecture.md, Projections; Standing rule 6: they existed in
+code but were never exposed).
 
 Plain function views, no login: load balancers, orchestrators and Prometheus call them without a
 session. They touch nothing but what they report on, so they answer — with 503 and the error —

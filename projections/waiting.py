@@ -1,4 +1,5 @@
-"""Read-your-writes (SPEC 7): wait, within a bound, until a projection has applied a position.
+"""Read-your-writes (docs/architecture.md, Projections): wait, within a bound, until a projection
+has applied a position.
 
 A command answers with the global position of its event; a reader that wants to see its own
 write waits here before reading. With the interview (or project) the write concerns, only that

@@ -1,1 +1,2 @@
-"""The relational read model (SPEC 7): what the UI and API read. Only its projector writes it."""
+"""The relational read model (docs/architecture.md, Projections): what the UI and API read. Only its
+projector writes it."""

@@ -1,9 +1,9 @@
 """Rows of the relational read model. Written only by `readmodel.projector`; read everywhere.
 
 Every row keeps `version`, the stream version of the last event applied to it: an event at or
-below it is skipped, so applying an event twice changes nothing (SPEC 7, version guards).
-Foreign keys carry no database constraint: rows are written in event order per interview, and
-a row must never be refused for an order the log does not promise across interviews.
+below it is skipped, so applying an event twice changes nothing (docs/architecture.md, Projections,
+version guards). Foreign keys carry no database constraint: rows are written in event order per
+interview, and a row must never be refused for an order the log does not promise across interviews.
 """
 
 from django.db import models
@@ -98,8 +98,8 @@ class Sentence(models.Model):
     overrides = models.JSONField(default=dict)
     override_meta = models.JSONField(default=dict)
     overridden = models.BooleanField(default=False)
-    # Effective values: the override if any, else the AI value (SPEC 4); single labels also as
-    # columns, so lists can be filtered by them.
+    # Effective values: the override if any, else the AI value (docs/architecture.md, Dimensions);
+    # single labels also as columns, so lists can be filtered by them.
     effective = models.JSONField(default=dict)
     function_type = models.CharField(max_length=30, null=True, blank=True)
     structure_type = models.CharField(max_length=30, null=True, blank=True)

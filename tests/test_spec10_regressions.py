@@ -1,4 +1,5 @@
-"""SPEC 10: defects of the system this replaces, each pinned by a test that would have caught it.
+"""docs/architecture.md, Standing rules: defects of the system this replaces, each pinned by a test
+that would have caught it.
 
 Items 1, 2 and 7 concern the write side and live here; items 3-6 belong to the pipeline and
 projections and are added with them.

@@ -1,4 +1,5 @@
-"""The embedded `heuristic` analyzer backend (SPEC 4): rules, no model, no network."""
+"""The embedded `heuristic` analyzer backend (docs/architecture.md, Dimensions): rules, no model, no
+network."""
 
 from analysis.heuristic import cues, keywords, lexicon
 from analysis.heuristic.analyzer import HeuristicAnalyzer

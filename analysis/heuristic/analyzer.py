@@ -1,7 +1,8 @@
 """The `heuristic` backend: rule-based NLP for all seven dimensions, offline and deterministic.
 
 Each dimension has its own module; this one only routes each dimension to its rule with the
-context window SPEC 4 allows, and validates the result against the port's contract.
+context window docs/architecture.md, Dimensions allows, and validates the result against the port's
+contract.
 """
 
 from collections.abc import Sequence

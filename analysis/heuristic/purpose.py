@@ -1,4 +1,5 @@
-"""Purpose (SPEC 4's 24 labels) from cue phrases, sentence type and the ±1 context.
+"""Purpose (the 24 labels of docs/architecture.md, Dimensions) from cue phrases, sentence type and
+the ±1 context.
 
 Follows the deciding order of GUIDELINES §3: verbatim quotes are Recitation; the first sentence
 of a reply to another speaker's open question is an Answer (unless it corrects, objects, retracts,

@@ -1,4 +1,5 @@
-"""Topic (SPEC 4's 15 labels) from cue lexicons over a context window, with distance decay.
+"""Topic (the 15 labels of docs/architecture.md, Dimensions) from cue lexicons over a context
+window, with distance decay.
 
 Every utterance in the window votes with its cue counts, weighted by `decay ** distance`, so a
 strong decay (level 1, ±2) keeps the label local to the target sentence while a gentle one

@@ -45,7 +45,8 @@ class Cause:
     """The envelope facts every recorded event inherits from the command that caused it.
 
     The actor comes only from here, i.e. from the command's `actor` field, which the edge
-    fills from the authenticated user — never from a header or payload (SPEC 6, SPEC 10.2).
+    fills from the authenticated user — never from a header or payload
+    (docs/architecture.md, Corrections; Standing rule 2).
     """
 
     actor: Actor
@@ -136,8 +137,9 @@ class Aggregate:
     def _create(self, event_type: str, data: Mapping[str, Any], cause: Cause) -> None:
         """Record the creation event, or do nothing if the aggregate exists with this content.
 
-        System commands are re-run freely (SPEC 6): a pipeline that runs twice must not fail,
-        but it must not silently keep a *different* aggregate under the same id either.
+        System commands are re-run freely (docs/architecture.md, Corrections): a pipeline that runs
+        twice must not fail, but it must not silently keep a *different* aggregate under the same id
+        either.
         """
         clean = self._validated(event_type, data)
         if not self.exists:

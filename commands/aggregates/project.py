@@ -25,7 +25,8 @@ class Project(Aggregate):
 
     name: str = ""
     slug: str = ""
-    # The only values the domain_keywords dimension may take in this project's sentences (SPEC 4).
+    # The only values the domain_keywords dimension may take in this project's sentences
+    # (docs/architecture.md, Dimensions).
     domain_keywords: tuple[str, ...] = ()
 
     def create(self, *, name: str, slug: str, domain_keywords: Iterable[str], cause: Cause) -> None:

@@ -1,7 +1,8 @@
 """The Sentence aggregate: one sentence of a transcript, its AI analysis and the experts' work.
 
 The *effective* value of a dimension is the expert's override if there is one, else the AI's
-value (SPEC 4). Every event carries interview_id and project_id (SPEC 10.3).
+value (docs/architecture.md, Dimensions). Every event carries interview_id and project_id
+(docs/architecture.md, Standing rule 3).
 """
 
 from collections.abc import Iterable, Mapping
@@ -28,7 +29,7 @@ _REVIEWED_CONTENT_EVENTS = frozenset(
 
 def sentence_id(interview_id: UUID, index: int) -> UUID:
     """The id of the sentence at `index` of an interview: deterministic, so a re-run pipeline
-    addresses the same streams instead of creating duplicates (SPEC 3)."""
+    addresses the same streams instead of creating duplicates (docs/architecture.md, Events)."""
     return uuid5(interview_id, str(index))
 
 
@@ -277,8 +278,9 @@ def _dimension_name(name: str) -> str:
 
 
 def _dimension_values(values: Mapping[str, Any], domain_keywords: Iterable[str]) -> dict[str, Any]:
-    """Known dimensions only, each value checked against SPEC 4's label sets (and domain
-    keywords against the project's own list), normalised as the label set spells them."""
+    """Known dimensions only, each value checked against the label sets of
+    docs/architecture.md, Dimensions (and domain keywords against the project's own list),
+    normalised as the label set spells them."""
     allowed = list(domain_keywords)
     clean: dict[str, Any] = {}
     for name, value in values.items():

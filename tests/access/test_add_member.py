@@ -1,4 +1,4 @@
-"""Adding a person (issue 14, item 6): a user and their membership together, or nothing."""
+"""Adding a person: a user and their membership together, or nothing."""
 
 import os
 import re

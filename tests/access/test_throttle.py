@@ -1,4 +1,4 @@
-"""Failed logins and bad tokens are throttled (issue 14, item 12): per account and per address,
+"""Failed logins and bad tokens are throttled: per account and per address,
 on the web login, the admin login, the API's token authentication and /metrics' bearer token."""
 
 import time

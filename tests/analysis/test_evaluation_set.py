@@ -1,8 +1,9 @@
 """The labelled evaluation set (analysis/evaluation/*.yaml) is well-formed and covers enough.
 
 `make eval` scores an analyzer against test.yaml; these checks keep the set usable: valid
-structure, labels only from SPEC 4's sets, no dialogue id or sentence shared between the
-splits, and the minimum size and label coverage of the held-out test split.
+structure, labels only from the label sets of docs/architecture.md, Dimensions, no dialogue id or
+sentence shared between the splits, and the minimum size and label coverage of the held-out test
+split.
 """
 
 from collections import Counter

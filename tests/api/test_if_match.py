@@ -1,4 +1,4 @@
-"""If-Match on every write that takes it (issue 14, item 16): one ETag as the API writes it,
+"""If-Match on every write that takes it: one ETag as the API writes it,
 or `*` (RFC 9110, 13.1.1: matches any current representation); anything else is a 400, and
 a missing one a 428 that names what to send."""
 

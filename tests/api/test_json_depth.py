@@ -1,4 +1,4 @@
-"""Deeply nested JSON (issue 14, item 10): every JSON body of the API is parsed with its nesting
+"""Deeply nested JSON: every JSON body of the API is parsed with its nesting
 bounded (api.parsers), so 100,000 nested brackets are a 400 problem, never a RecursionError."""
 
 import pytest

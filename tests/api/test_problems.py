@@ -1,4 +1,4 @@
-"""Every error under /api/ is problem+json (issue 14, item 13), whichever layer answers it: a
+"""Every error under /api/ is problem+json, whichever layer answers it: a
 view, DRF, Django's URL resolver, its request parsing, or an unhandled exception."""
 
 import uuid

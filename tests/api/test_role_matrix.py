@@ -1,5 +1,5 @@
 """Who may do what, endpoint by endpoint: outsiders see nothing (404), viewers read (403 on
-writes), reviewers correct and upload, admins also archive (SPEC 6)."""
+writes), reviewers correct and upload, admins also archive (docs/architecture.md, Corrections)."""
 
 import io
 

@@ -1,4 +1,4 @@
-"""Hostile strings into every string field of every write endpoint and form (issue 14).
+"""Hostile strings into every string field of every write endpoint and form.
 
 Lone surrogates, NUL, control characters and over-long values: every answer is a 4xx (API:
 problem+json; pages: the form again with its error, or a 400), and the event log does not grow.

@@ -1,4 +1,4 @@
-"""A text field of a JSON body takes only a JSON string (issue 14, item 16): `"reason": 42`
+"""A text field of a JSON body takes only a JSON string: `"reason": 42`
 was stored as the text "42". Every text field of every JSON write is checked here."""
 
 import pytest

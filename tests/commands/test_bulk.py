@@ -1,5 +1,6 @@
 """Bulk confirmation through the bus and the real SQL event store: each sentence at the version
-its reader saw, a stale one skipped with its reason while the others go through (SPEC 6)."""
+its reader saw, a stale one skipped with its reason while the others go through
+(docs/architecture.md, Corrections)."""
 
 import pytest
 

@@ -1,4 +1,5 @@
-"""Version conflicts reach the caller; nothing is ever re-appended for them (SPEC 6, 10.1)."""
+"""Version conflicts reach the caller; nothing is ever re-appended for them
+(docs/architecture.md, Corrections; Standing rule 1)."""
 
 import uuid
 from collections.abc import Callable, Sequence

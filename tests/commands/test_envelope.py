@@ -1,4 +1,5 @@
-"""Every event says who caused it and why (SPEC 3, 6, 10.2, 10.3, 10.7)."""
+"""Every event says who caused it and why (docs/architecture.md, Events; Corrections;
+Standing rules 2, 3, 7)."""
 
 import uuid
 

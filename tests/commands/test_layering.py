@@ -1,4 +1,5 @@
-"""The write model stays plain Python: only the bus may reach Django (STYLE 2, SPEC 2)."""
+"""The write model stays plain Python: only the bus may reach Django
+(docs/architecture.md, Layers)."""
 
 import subprocess
 import sys

@@ -1,5 +1,5 @@
 """Every string of every event is text every reader can encode (events.text), and events an
-older release stored with strings that are not are read back as text (issue 14, item 7)."""
+older release stored with strings that are not are read back as text."""
 
 import json
 import uuid

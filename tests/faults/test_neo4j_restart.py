@@ -51,7 +51,7 @@ def graph_at(url: str, head: int) -> bool:
     """Whether every lane of the graph projection at `url` has applied up to `head`.
 
     Read with a bare session: the projection's own reads first ensure the schema, and two
-    processes creating it at once deadlock in Neo4j (see the report of issue 8)."""
+    processes creating it at once deadlock in Neo4j."""
     try:
         with override_settings(NEO4J_BOLT_URL=url), graph_session() as session:
             rows = session.run(cypher.CHECKPOINTS, projection="graph").data()

@@ -1,7 +1,7 @@
-"""The crash test (SPEC 7) for the graph: `runprojections --projection graph` killed with
-SIGKILL at random moments of a catch-up, again and again, then let finish, leaves the same graph
-as one clean replay — every lane resumed from a checkpoint node committed in the Neo4j
-transaction of its changes, so no event was lost and none applied twice."""
+"""The crash test (docs/architecture.md, Projections) for the graph: `runprojections --projection
+graph` killed with SIGKILL at random moments of a catch-up, again and again, then let finish, leaves
+the same graph as one clean replay — every lane resumed from a checkpoint node committed in the
+Neo4j transaction of its changes, so no event was lost and none applied twice."""
 
 import random
 from collections.abc import Iterator

@@ -1,4 +1,5 @@
-"""Retry, then park (SPEC 7, SPEC 10.5) for the graph projection, and outages.
+"""Retry, then park (docs/architecture.md, Projections; Standing rule 5) for the graph projection,
+and outages.
 
 The poison is real, no mocks: an edit of a sentence that was never created, appended straight
 to the store (it passes the catalogue), which no projection can apply. The ParkedEvent rows
@@ -172,7 +173,8 @@ class TestParking:
 
 
 class TestOutage:
-    """SPEC 7: an outage is waited out, never a reason to park an event."""
+    """docs/architecture.md, Projections: an outage is waited out, never a reason to park an
+    event."""
 
     @override_settings(NEO4J_BOLT_URL="bolt://127.0.0.1:1")
     def test_an_unreachable_neo4j_raises_projection_unavailable_and_parks_nothing(

@@ -1,6 +1,7 @@
-"""Every event type lands in the graph (SPEC 3, SPEC 7): nodes, properties, and the dimension
-links by EFFECTIVE value — an override moves a link, a revert moves it back, clearing the
-analysis removes the AI's links (SPEC 10.4: overrides never reached the replaced graph).
+"""Every event type lands in the graph (docs/architecture.md, Events; Projections): nodes,
+properties, and the dimension links by EFFECTIVE value — an override moves a link, a revert moves it
+back, clearing the analysis removes the AI's links (docs/architecture.md, Standing rule 4: overrides
+never reached the replaced graph).
 
 Events are made by the command handlers and applied by the real runner; the tests read the
 graph back with Cypher.
@@ -193,7 +194,8 @@ class TestInterviews:
         assert found["version"] == 1
 
     def test_it_reads_the_new_status_from_to_status(self, world):
-        """SPEC 10.4: the replaced system's status handler read the wrong field name."""
+        """docs/architecture.md, Standing rule 4: the replaced system's status handler read the
+        wrong field name."""
         for to_status in ("processing", "failed"):
             command = ChangeInterviewStatus(
                 actor=PIPELINE, interview_id=world.interview_id, to_status=to_status
@@ -255,7 +257,8 @@ class TestSentences:
 
 class TestAnalysis:
     def test_it_keeps_the_ai_values_and_links_every_dimension_topics_included(self, world):
-        """SPEC 10.4: topic dimensions were lost between the analyzer and the graph."""
+        """docs/architecture.md, Standing rule 4: topic dimensions were lost between the analyzer
+        and the graph."""
         values = {**AI_VALUES, **TOPICS}
         analyse(world, values=values, confidence=CONFIDENCE, model_version="2")
 

@@ -1,5 +1,6 @@
-"""The graph's constraints and indexes (SPEC 7): derived from graph.nodes, created by
-`manage.py graph_schema` (idempotent) and by the projection itself on first use."""
+"""The graph's constraints and indexes (docs/architecture.md, Projections): derived from
+graph.nodes, created by `manage.py graph_schema` (idempotent) and by the projection itself on first
+use."""
 
 from io import StringIO
 

@@ -1,6 +1,6 @@
-"""Version guards (SPEC 7): an event at or below its node's stream version changes nothing, so
-applying events again — after a crash, or with the checkpoints lost — is harmless; and each
-lane's checkpoint moves in the transaction of its changes, never backwards."""
+"""Version guards (docs/architecture.md, Projections): an event at or below its node's stream
+version changes nothing, so applying events again — after a crash, or with the checkpoints lost — is
+harmless; and each lane's checkpoint moves in the transaction of its changes, never backwards."""
 
 import pytest
 from neo4j import ManagedTransaction

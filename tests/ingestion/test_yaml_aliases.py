@@ -1,4 +1,4 @@
-"""YAML that would take the server down is refused before anything expands it (issue 14, item 9).
+"""YAML that would take the server down is refused before anything expands it.
 
 A few hundred bytes of nested aliases (the "billion laughs") grow into gigabytes when PyYAML's
 constructor builds them. Front matter and the evaluation set are read by one loader that

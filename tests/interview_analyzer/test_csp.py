@@ -1,4 +1,4 @@
-"""Every page carries a Content-Security-Policy that our templates satisfy (issue 14, item 15)."""
+"""Every page carries a Content-Security-Policy that our templates satisfy."""
 
 import re
 

@@ -86,7 +86,7 @@ def test_deployment_settings_come_from_the_environment():
     )
 
 
-# --- Production settings (issue 14, item 15) ----------------------------------------------------
+# --- Production settings ------------------------------------------------------------------------
 
 
 def documented_production_settings() -> dict[str, str]:

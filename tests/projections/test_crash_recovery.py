@@ -1,7 +1,7 @@
-"""The crash test (SPEC 7): a runner killed with SIGKILL at random moments of a catch-up over a
-few thousand events, again and again, then let finish, leaves the same read model as one clean
-replay — every lane resumed from a checkpoint committed with its rows, so no event was lost and
-none applied twice."""
+"""The crash test (docs/architecture.md, Projections): a runner killed with SIGKILL at random
+moments of a catch-up over a few thousand events, again and again, then let finish, leaves the same
+read model as one clean replay — every lane resumed from a checkpoint committed with its rows, so no
+event was lost and none applied twice."""
 
 import random
 import signal

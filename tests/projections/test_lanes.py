@@ -1,4 +1,5 @@
-"""Routing to lanes (SPEC 7): by interview, stable across processes, spread evenly, in order."""
+"""Routing to lanes (docs/architecture.md, Projections): by interview, stable across processes,
+spread evenly, in order."""
 
 import random
 from collections import Counter, defaultdict
@@ -64,7 +65,8 @@ def test_every_event_of_an_interview_is_applied_in_one_lane_in_log_order(store, 
 
 @pytest.mark.django_db
 def test_every_sentence_event_type_is_routed_by_its_interview(store, workload, runner):
-    """SPEC 10.3: the replaced router dropped every sentence event but SentenceCreated."""
+    """docs/architecture.md, Standing rule 3: the replaced router dropped every sentence event but
+    SentenceCreated."""
     interview_of = {s: i for i, sentences in workload.sentence_ids.items() for s in sentences}
     sentence_events = [e for e in store.read_all() if e.aggregate_type == "Sentence"]
     assert {e.event_type for e in sentence_events} == SENTENCE_EVENT_TYPES

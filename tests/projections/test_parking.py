@@ -1,6 +1,7 @@
-"""Retry, then park (SPEC 7, SPEC 10.5): a failing event never moves the checkpoint until it is
-parked; the later events of its interview wait behind it while other interviews go on; parked
-events are listed, shown, retried in order after a fix, or discarded (`manage.py parked`).
+"""Retry, then park (docs/architecture.md, Projections; Standing rule 5): a failing event never
+moves the checkpoint until it is parked; the later events of its interview wait behind it while
+other interviews go on; parked events are listed, shown, retried in order after a fix, or discarded
+(`manage.py parked`).
 
 The poisons are real, no mocks: a read-model row in the way of a SentenceCreated (the unique
 (interview, index) constraint refuses it; deleting the row is the fix), and an event appended
@@ -127,7 +128,8 @@ class TestRetryThenPark:
         assert poisoned.head().attempts == 3
 
     def test_the_checkpoint_does_not_pass_a_failing_event_until_it_is_parked(self, poisoned):
-        """SPEC 10.5: the replaced runner acknowledged the checkpoint of failed events."""
+        """docs/architecture.md, Standing rule 5: the replaced runner acknowledged the checkpoint of
+        failed events."""
         assert all(checkpoint < poisoned.poison.position for _, checkpoint in poisoned.retries)
         checkpoints = poisoned.runner.projection.checkpoints(LANES)
         assert checkpoints[poisoned.lane] == poisoned.store.head_position()

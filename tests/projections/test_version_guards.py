@@ -1,5 +1,5 @@
-"""Version guards (SPEC 7): an event at or below its row's stream version changes nothing, so
-applying events again (after a crash, or with checkpoints lost) is harmless."""
+"""Version guards (docs/architecture.md, Projections): an event at or below its row's stream version
+changes nothing, so applying events again (after a crash, or with checkpoints lost) is harmless."""
 
 import pytest
 

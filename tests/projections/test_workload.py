@@ -1,4 +1,5 @@
-"""The workload builder the projection tests stand on: every event type of SPEC 3, in size."""
+"""The workload builder the projection tests stand on: every event type of
+docs/architecture.md, Events, in size."""
 
 import pytest
 

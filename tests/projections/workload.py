@@ -4,8 +4,9 @@
 real store: projects, interviews going through their statuses, sentences created round-robin
 across interviews (so the log interleaves them, as concurrent uploads do), AI analyses with
 varied values, then a random mix of human corrections by the cast, each with the version the
-expert saw. Every event type of SPEC 3 appears. The same seed gives the same choices, ids and
-lanes; sizes are parameters ("a few thousand events" builds in a few seconds on SQLite).
+expert saw. Every event type of docs/architecture.md, Events appears. The same seed gives the same
+choices, ids and lanes; sizes are parameters ("a few thousand events" builds in a few seconds on
+SQLite).
 
 It also runs in a child process against a shared database (`BUILD_IN_CHILD`).
 """

@@ -1,4 +1,5 @@
-"""GET /metrics, /health/live and /health/ready through HTTP (SPEC 10.6: never exposed before)."""
+"""GET /metrics, /health/live and /health/ready through HTTP (docs/architecture.md, Standing rule 6:
+never exposed before)."""
 
 import socket
 from datetime import timedelta

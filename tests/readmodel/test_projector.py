@@ -1,4 +1,4 @@
-"""Every event type lands in the relational read model (SPEC 3, SPEC 7, issue item 5).
+"""Every event type lands in the relational read model (docs/architecture.md, Events; Projections).
 
 Events are made by the command handlers and applied by the real runner, as in production; the
 tests read the rows back.
@@ -148,7 +148,8 @@ class TestInterviews:
         assert (row.updated_at, row.version) == (updated.occurred_at, 1)
 
     def test_it_reads_the_new_status_from_to_status(self, world):
-        """SPEC 10.4: the replaced system's status handler read the wrong field name."""
+        """docs/architecture.md, Standing rule 4: the replaced system's status handler read the
+        wrong field name."""
         for to_status in ("processing", "failed"):
             command = ChangeInterviewStatus(
                 actor=PIPELINE,
@@ -187,7 +188,8 @@ class TestSentences:
         assert row.version == 0
 
     def test_it_keeps_every_dimension_of_an_analysis_topics_included(self, world):
-        """SPEC 10.4: topic dimensions were lost between the analyzer and the read model."""
+        """docs/architecture.md, Standing rule 4: topic dimensions were lost between the analyzer
+        and the read model."""
         values = {**AI_VALUES, **TOPICS}
         result = analyse(world, values=values, confidence=CONFIDENCE, model_version="2")
 

@@ -304,7 +304,7 @@ def test_the_confusion_matrix_counts_the_reviewed_or_overridden_sentences(rows):
         ("Query", "Request"): 1,
         ("Query", "Query"): 1,
     }
-    assert purpose.labels == ("Statement", "Query", "Request")  # those used, in SPEC order
+    assert purpose.labels == ("Statement", "Query", "Request")  # those used, in label order
     assert (purpose.total, purpose.agreed) == (4, 2)
     function = stats.project_confusion(project_id=rows.id, dimension=Dimension.FUNCTION_TYPE)
     # Sentence 1 was overridden only for purpose: not judged for function type.

@@ -1,6 +1,6 @@
 """The review page through Django's test client: what each role sees, and every write going
 through the same commands as the API — actor from the session, reason required, stale versions
-answered with a conflict (SPEC 6, SPEC 10.1, SPEC 10.2).
+answered with a conflict (docs/architecture.md, Corrections; Standing rules 1, 2).
 
 No projection process runs here: tests project by hand (`catch_up()`), and the view's bounded
 wait for its own write is switched off so that a write answers at once.

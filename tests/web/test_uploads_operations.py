@@ -346,7 +346,7 @@ def test_acting_on_an_event_no_longer_parked_is_a_warning(parked):
     assert parked["ada"].post(reverse("parked-retry", args=[999_999])).status_code == 404
 
 
-# --- The Django admin (issue 6, item 5) -------------------------------------------------------
+# --- The Django admin -------------------------------------------------------------------------
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ and the inline corrections (edit, override, revert, confirm).
 Every write dispatches the command the REST API sends for it, with the authenticated user as
 actor and the version the row was rendered with. A stale version is shown as a conflict — what
 the other expert changed and a choice to re-apply or drop one's own change — never retried or
-overwritten (SPEC 6).
+overwritten (docs/architecture.md, Corrections).
 
 One set of templates (templates/web/review/) serves the whole page and its htmx fragments
 (the list when the filters change, one row after a write, a row with its form open), so a

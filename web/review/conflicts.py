@@ -1,6 +1,6 @@
 """A correction written over a version the reviewer had not seen: what the other experts
 changed since, from the sentence's history, beside the reviewer's own change to re-apply or to
-drop — never retried or overwritten (SPEC 6)."""
+drop — never retried or overwritten (docs/architecture.md, Corrections)."""
 
 from typing import Any
 from uuid import UUID

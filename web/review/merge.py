@@ -1,6 +1,6 @@
 """Two experts' edits of one sentence text against the text both started from: a word diff of
-each, and a three-way merge to prefill the field the reviewer saves (SPEC 6: nobody's accepted
-text is dropped unseen).
+each, and a three-way merge to prefill the field the reviewer saves
+(docs/architecture.md, Corrections: nobody's accepted text is dropped unseen).
 
 Tokens are words, runs of punctuation and runs of whitespace, so a diff reads as words and a
 merge keeps the spacing of the texts it combines.

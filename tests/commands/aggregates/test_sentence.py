@@ -100,7 +100,7 @@ def test_it_refuses_to_be_created_again_with_other_content():
         sentence.create(**creation(text="Something else."), cause=cause(PIPELINE))
 
 
-# --- every event says where it belongs (SPEC 10.3) ------------------------------------------
+# --- every event says where it belongs ------------------------------------------------------
 
 
 def test_every_event_it_records_carries_interview_and_project():
